@@ -1,0 +1,11 @@
+"""Values every page's shell needs: the date whose map is shown, the user's roles."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from apps.places.services import map_date_from_request
+
+
+def shell(request: HttpRequest) -> dict:
+    return {"map_date": map_date_from_request(request)}
