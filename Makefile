@@ -7,10 +7,13 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/khuyenhoc
 export DJANGO_SETTINGS_MODULE := khuyenhoc.settings
 
-.PHONY: install run serve demo test lint check-migrations check-deploy check-translations \
+.PHONY: install translations run serve demo test lint check-migrations check-deploy check-translations \
         test-sqlite test-postgres e2e messages postgres-up openapi clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	@$(PY) scripts/compile_translations.py
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)

@@ -1,9 +1,4 @@
-"""Test settings: demo mode (no production secrets), a fast hasher, immediate tasks."""
-
-import os
-
-os.environ.setdefault("DEMO", "1")
-os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+"""Shared fixtures: a slice of both maps (Krông Bông) and the personas of every scope test."""
 
 import pytest
 

@@ -10,3 +10,7 @@ urlpatterns = [
     path("organisations/", include("apps.organisations.urls")),
     path("api/v1/", include("khuyenhoc.api_urls")),
 ]
+
+handler403 = "apps.core.views.permission_denied"
+handler404 = "apps.core.views.page_not_found"
+handler500 = "apps.core.views.server_error"

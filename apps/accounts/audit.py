@@ -111,12 +111,15 @@ def write_entry(
     unit_path: str = "",
     before: dict | None = None,
     after: dict | None = None,
+    user: Any = None,
 ) -> AuditEntry:
     ctx = current()
-    user = ctx.user if getattr(ctx.user, "pk", None) else None
+    if user is None:
+        user = ctx.user if getattr(ctx.user, "pk", None) else None
+    actor = user.get_username() if user is not None and user is not ctx.user else ctx.actor
     return AuditEntry.objects.create(
         user=user,
-        actor=ctx.actor or (user.get_username() if user else ""),
+        actor=actor or (user.get_username() if user else ""),
         request_id=ctx.request_id,
         ip=ctx.ip,
         source=ctx.source[:200],
@@ -177,15 +180,14 @@ def _after_delete(sender, instance, **kwargs) -> None:
 
 
 def _logged_in(sender, request, user, **kwargs) -> None:
-    set_user(user)
     write_entry(AuditEntry.Action.LOGIN, model="auth.User", object_id=str(user.pk),
-                object_repr=user.get_username())
+                object_repr=user.get_username(), user=user)
 
 
 def _logged_out(sender, request, user, **kwargs) -> None:
     if user is not None:
         write_entry(AuditEntry.Action.LOGOUT, model="auth.User", object_id=str(user.pk),
-                    object_repr=user.get_username())
+                    object_repr=user.get_username(), user=user)
 
 
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:

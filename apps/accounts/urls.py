@@ -1,3 +1,15 @@
+from django.urls import path
 
+from apps.accounts import views
 
-urlpatterns: list = []
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("tokens/", views.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("audit/", views.audit_log, name="audit"),
+    path("audit/<int:pk>/", views.audit_entry, name="audit_entry"),
+]

@@ -1,3 +1,5 @@
+from django.urls import path
 
+from apps.core import views
 
-urlpatterns: list = []
+urlpatterns = [path("", views.home, name="home")]
