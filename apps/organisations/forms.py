@@ -49,6 +49,7 @@ class OrganisationForm(forms.Form):
 
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False)
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("all")), *OrganisationKind.choices])
+    kind = forms.ChoiceField(label=_("Type"), required=False,
+                             choices=[("", _("all")), *OrganisationKind.choices])
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     inactive = forms.BooleanField(label=_("Include inactive"), required=False)

@@ -35,7 +35,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         if not data["inactive"]:
             organisations = organisations.filter(active=True)
         if data["q"]:
-            organisations = organisations.filter(Q(name__icontains=data["q"]) | Q(short_name__icontains=data["q"]))
+            organisations = organisations.filter(
+                Q(name__icontains=data["q"]) | Q(short_name__icontains=data["q"]))
         if data["kind"]:
             organisations = organisations.filter(kind=data["kind"])
         if data["unit"]:

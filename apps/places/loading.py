@@ -545,15 +545,15 @@ def read_links(
 
     for new_province, old_provinces in converter["DICT_PROVINCE"].items():
         for old_key in old_provinces:
-            add(old_key, new_province, None, UnitLink.Kind.MERGED, True)
+            add(old_key, new_province, None, UnitLink.Kind.MERGED.value, True)
     for new_province, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for new_key, old_keys in wards.items():
             for old_key in old_keys:
-                add(old_key, new_province, new_key, UnitLink.Kind.MERGED, True)
+                add(old_key, new_province, new_key, UnitLink.Kind.MERGED.value, True)
     for new_province, olds in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, targets in olds.items():
             for target in targets:
-                add(old_key, new_province, target["newWardKey"], UnitLink.Kind.DIVIDED,
+                add(old_key, new_province, target["newWardKey"], UnitLink.Kind.DIVIDED.value,
                     bool(target.get("isDefaultNewWard")))
     return list(links.values()), unmatched
 
@@ -653,8 +653,6 @@ class LoadResult:
         }
 
 
-UNIT_FIELDS = ("name", "name_key", "division_type", "parent_id", "path", "latitude", "longitude",
-               "valid_from", "valid_to")
 VALIDITY: dict[str, tuple[dt.date | None, dt.date | None]] = {
     LEGACY: (None, LEGACY_END),
     NEW: (REFORM_DATE, None),
@@ -687,6 +685,21 @@ def _move_villages(moves: list[tuple[str, str]]) -> int:
     return moved
 
 
+def _changes(instance: Unit | UnitLink, values: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if getattr(instance, name) != value}
+
+
+def _update_rows(model: type[Unit] | type[UnitLink], updates: list[tuple[int, dict[str, Any]]]) -> None:
+    """One UPDATE per changed row, of its changed fields only.
+
+    ``bulk_update`` writes every listed field of every row through CASE
+    expressions: rewriting the whole country's units that way took 35 s on
+    SQLite and 25 s on PostgreSQL, against 3–6 s for one statement per row.
+    """
+    for pk, changes in updates:
+        model.objects.filter(pk=pk).update(**changes)
+
+
 def write_units(sources: list[SourceUnit], result: LoadResult) -> dict[Identity, int]:
     """Create or update the units, parents first; returns the ids by identity."""
     existing = _existing_units({unit.structure for unit in sources})
@@ -696,7 +709,7 @@ def write_units(sources: list[SourceUnit], result: LoadResult) -> dict[Identity,
     moves: list[tuple[str, str]] = []
     for kind in (PROVINCE, DISTRICT, COMMUNE):
         to_create: list[Unit] = []
-        to_update: list[Unit] = []
+        to_update: list[tuple[int, dict[str, Any]]] = []
         for source in (unit for unit in sources if unit.kind == kind):
             counts = result.units[source.structure]
             values = _values(source, ids[source.parent] if source.parent else None)
@@ -704,19 +717,16 @@ def write_units(sources: list[SourceUnit], result: LoadResult) -> dict[Identity,
             if unit is None:
                 to_create.append(Unit(structure=source.structure, kind=kind, code=source.code, **values))
                 counts.created[kind] += 1
-            elif any(getattr(unit, name) != value for name, value in values.items()):
-                if unit.path != values["path"]:
-                    moves.append((unit.path, values["path"]))
-                for name, value in values.items():
-                    setattr(unit, name, value)
-                unit.updated_at = now
-                to_update.append(unit)
+            elif changes := _changes(unit, values):
+                if "path" in changes:
+                    moves.append((unit.path, changes["path"]))
+                to_update.append((unit.pk, {**changes, "updated_at": now}))
                 counts.updated[kind] += 1
             else:
                 counts.unchanged[kind] += 1
         Unit.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
         ids.update({(u.structure, u.kind, u.code): u.pk for u in to_create})
-        Unit.objects.bulk_update(to_update, [*UNIT_FIELDS, "updated_at"], batch_size=BATCH_SIZE)
+        _update_rows(Unit, to_update)
     result.village_paths_moved = _move_villages(moves)
     stale = Counter(identity[0] for identity in existing if identity not in listed)
     result.not_in_source = dict(stale)
@@ -738,22 +748,21 @@ def write_links(
         (link.predecessor_id, link.successor_id): link
         for link in UnitLink.objects.filter(successor__path__startswith=successor_prefix).order_by()
     }
-    to_create, to_update = [], []
+    to_create: list[UnitLink] = []
+    to_update: list[tuple[int, dict[str, Any]]] = []
     for (predecessor_id, successor_id), link in wanted.items():
         values = {"kind": link.kind, "is_default": link.is_default, "effective_on": REFORM_DATE}
         current = existing.get((predecessor_id, successor_id))
         if current is None:
             to_create.append(UnitLink(predecessor_id=predecessor_id, successor_id=successor_id, **values))
             result.links.created[link.kind] += 1
-        elif any(getattr(current, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(current, name, value)
-            to_update.append(current)
+        elif changes := _changes(current, values):
+            to_update.append((current.pk, changes))
             result.links.updated[link.kind] += 1
         else:
             result.links.unchanged[link.kind] += 1
     UnitLink.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    UnitLink.objects.bulk_update(to_update, ["kind", "is_default", "effective_on"], batch_size=BATCH_SIZE)
+    _update_rows(UnitLink, to_update)
 
 
 def load_places(

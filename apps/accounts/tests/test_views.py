@@ -93,7 +93,9 @@ def test_an_update_records_before_and_after(krong_bong):
 def test_password_change_page_works(client, commune_officer):
     client.force_login(commune_officer)
     response = client.post(reverse("accounts:password_change"), {
-        "old_password": "demo-pass-123", "new_password1": "Khuyen-hoc-2026!", "new_password2": "Khuyen-hoc-2026!",
+        "old_password": "demo-pass-123",
+        "new_password1": "Khuyen-hoc-2026!",
+        "new_password2": "Khuyen-hoc-2026!",
     })
     assert response.status_code == 302
     commune_officer.refresh_from_db()

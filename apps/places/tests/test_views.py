@@ -50,7 +50,8 @@ def test_district_viewer_sees_but_cannot_add_villages(client, district_viewer, k
     dang_kang = krong_bong.new["24454"]
     assert client.get(reverse("places:detail", args=[dang_kang.pk])).status_code == 200
     assert client.get(reverse("places:village_create", args=[dang_kang.pk])).status_code == 403
-    response = client.post(reverse("places:village_create", args=[dang_kang.pk]), {"name": "X", "type": "thôn"})
+    response = client.post(reverse("places:village_create", args=[dang_kang.pk]),
+                           {"name": "X", "type": "thôn"})
     assert response.status_code == 403
     assert not Unit.objects.filter(kind="village").exists()
 
