@@ -51,9 +51,14 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is required in production (set DEBUG=1 or DEMO=1 for local use)."
         )
-    # A per-process random key: sessions do not survive a restart, which is what a
-    # local demo wants and what production must never rely on.
-    SECRET_KEY = secrets.token_urlsafe(50)
+    # A random key kept in var/ so that every server process (and restart) of the
+    # local demo signs sessions alike; production must set its own.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    SECRET_KEY = key_file.read_text().strip()
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if RELAXED else "")
 if not ALLOWED_HOSTS:
@@ -82,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "apps.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -53,12 +53,13 @@ PROVINCE = UnitKind.PROVINCE.value
 DISTRICT = UnitKind.DISTRICT.value
 COMMUNE = UnitKind.COMMUNE.value
 
-PROVINCE_TYPES = ("tỉnh", "thành phố trung ương")
 COMMUNE_TYPES_2025 = ("xã", "phường", "đặc khu")
 OFFICIAL_COLUMNS = ["province_code", "province_name", "commune_code", "commune_name", "division_type"]
 PROVINCE_CODE_WIDTH = 2
 COMMUNE_CODE_WIDTH = 5
 BATCH_SIZE = 1000
+# Later releases replaced official codes (Xã Hòa Sơn, Đắk Lắk: 24481 → 24472): see docs/places.md.
+PINNED_VIETNAM_PROVINCES = "2025.10.1"
 REPORT_LINES = 20
 
 
@@ -211,6 +212,16 @@ class OfficialProvince:
     name: str
     division_type: str
     communes: list[OfficialCommune] = field(default_factory=list)
+
+
+def package_official_source() -> str:
+    """Which official list the package holds, with a warning when it is not the pinned release."""
+    from vietnam_provinces import __version__
+
+    source = f"vietnam-provinces {__version__}"
+    if __version__ != PINNED_VIETNAM_PROVINCES:
+        source += f" (WARNING: not the pinned {PINNED_VIETNAM_PROVINCES}; see docs/places.md)"
+    return source
 
 
 def official_from_package() -> list[OfficialProvince]:
@@ -632,6 +643,7 @@ class LoadResult:
     elapsed: float = 0.0
     dry_run: bool = False
     province: str | None = None
+    official_source: str = ""  # the package release, or the administrator's CSV
 
     @property
     def changed(self) -> bool:
@@ -650,6 +662,7 @@ class LoadResult:
             "elapsed_seconds": round(self.elapsed, 2),
             "dry_run": self.dry_run,
             "province": self.province,
+            "official_source": self.official_source,
         }
 
 
@@ -765,6 +778,11 @@ def write_links(
     _update_rows(UnitLink, to_update)
 
 
+def _csv_name(source: CsvSource) -> str:
+    name = source if isinstance(source, os.PathLike) else getattr(source, "name", "")
+    return f"CSV {Path(name).name}" if name else "CSV"
+
+
 def load_places(
     *, province: str | None = None, official_csv: CsvSource | None = None, dry_run: bool = False
 ) -> LoadResult:
@@ -780,8 +798,11 @@ def load_places(
     sources = read_sources(official)
     if province:
         sources = restrict_to_province(sources, province)
-    result = LoadResult(unmatched=sources.unmatched, dry_run=dry_run,
-                        province=normalise_code(province, PROVINCE_CODE_WIDTH) if province else None)
+    result = LoadResult(
+        unmatched=sources.unmatched, dry_run=dry_run,
+        province=normalise_code(province, PROVINCE_CODE_WIDTH) if province else None,
+        official_source=package_official_source() if official_csv is None else _csv_name(official_csv),
+    )
     with transaction.atomic():
         ids = write_units(sources.units, result)
         write_links(sources.links, ids, result,
@@ -803,7 +824,7 @@ def _count(number: int, noun: str) -> str:
 
 def report_lines(result: LoadResult) -> list[str]:
     """The summary an administrator reads after a load."""
-    lines = []
+    lines = [f"Official 2025 list: {result.official_source}"]
     names = {LEGACY: "Map before 1 July 2025", NEW: "Map from 1 July 2025"}
     for structure, counts in result.units.items():
         kinds = (PROVINCE, DISTRICT, COMMUNE) if structure == LEGACY else (PROVINCE, COMMUNE)

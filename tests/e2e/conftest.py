@@ -32,7 +32,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1200, "height": 900})
+    # An English browser: the system must still speak Vietnamese until the user switches.
+    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -100,3 +100,8 @@ def test_password_change_page_works(client, commune_officer):
     assert response.status_code == 302
     commune_officer.refresh_from_db()
     assert commune_officer.check_password("Khuyen-hoc-2026!")
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client):
+    page = client.get(reverse("accounts:login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert 'lang="vi"' in page.text

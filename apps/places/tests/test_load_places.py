@@ -146,6 +146,27 @@ def test_second_run_changes_nothing_and_writes_one_audit_entry():
     assert load_audit_entries() == 1
 
 
+def test_a_spoilt_unit_and_link_are_corrected_and_extra_links_kept():
+    load_places(province="66")
+    dang_kang = Unit.objects.get(structure="2025", code="24454")
+    Unit.objects.filter(pk=dang_kang.pk).update(name="Xã Dang Kan", latitude=None)
+    UnitLink.objects.filter(successor=dang_kang).update(is_default=False)
+    extra = UnitLink.objects.create(predecessor=Unit.objects.get(structure="legacy", code="24448"),
+                                    successor=dang_kang, kind="divided", is_default=False)
+
+    result = load_places(province="66")
+
+    assert (result.units["2025"].updated["commune"], sum(result.links.updated.values())) == (1, 3)
+    dang_kang.refresh_from_db()
+    assert dang_kang.name == "Xã Dang Kang" and dang_kang.name_key == "xã dang kang"
+    assert dang_kang.latitude is not None
+    assert set(UnitLink.objects.filter(successor=dang_kang).values_list("is_default", flat=True)) == {
+        True, False
+    }
+    assert UnitLink.objects.filter(pk=extra.pk).exists()  # not in the source, but never deleted
+    assert load_audit_entries() == 2
+
+
 def test_dry_run_writes_nothing():
     result = load_places(province="66", dry_run=True)
 
