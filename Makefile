@@ -5,7 +5,6 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/khuyenhoc
-export DJANGO_SETTINGS_MODULE := khuyenhoc.settings
 
 .PHONY: install translations run serve demo test lint check-migrations check-deploy check-translations \
         test-sqlite test-postgres e2e messages postgres-up openapi clean

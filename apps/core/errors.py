@@ -11,8 +11,9 @@ from django.utils.functional import Promise
 
 def in_language(message: Promise | str, language: str, params: dict[str, Any] | None = None) -> str:
     with translation.override(language):
+        # Parameters may be lazy translations too (a unit level): render them inside.
         text = str(message)
-    return text % params if params else text
+        return text % {key: str(value) for key, value in params.items()} if params else text
 
 
 @dataclass

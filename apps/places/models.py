@@ -1,9 +1,10 @@
 """Administrative units on Vietnam's two maps, and the links between them.
 
-Before 1 July 2025: province → district → commune (Nghị quyết of the National
-Assembly Standing Committee on each unit; 63 provinces, 696 districts, 10,040
-communes). Since 1 July 2025 (Nghị quyết 202/2025/QH15 and the resolutions on the
-arrangement of commune-level units): province → commune, 34 provinces and 3,321
+Before 1 July 2025: province → district → commune (63 provinces, 696 districts,
+10,035 communes; the national list has 10,040 bottom rows because five island
+districts — Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo — have no commune).
+Since 1 July 2025 (Nghị quyết 202/2025/QH15 and the resolutions on the arrangement
+of commune-level units): province → commune, 34 provinces and 3,321
 communes. Villages (thôn, buôn, bản, tổ dân phố) sit under a commune on either
 map and are created by users.
 

@@ -96,13 +96,16 @@ def _require_commune(commune: Unit) -> None:
 
 
 def next_village_code(commune: Unit) -> str:
-    existing = set(
-        Unit.objects.filter(parent=commune, kind=UnitKind.VILLAGE).values_list("code", flat=True)
-    )
-    number = len(existing) + 1
-    while f"{commune.code}-{number:03d}" in existing:
-        number += 1
-    return f"{commune.code}-{number:03d}"
+    """``<commune code>-NNN``, one above the highest number the commune's villages use."""
+    prefix = f"{commune.code}-"
+    numbers = [
+        int(code[len(prefix):])
+        for code in Unit.objects.filter(
+            parent=commune, kind=UnitKind.VILLAGE, code__startswith=prefix
+        ).values_list("code", flat=True)
+        if code[len(prefix):].isdigit()
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 VILLAGE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")

@@ -101,3 +101,10 @@ def test_unit_page_query_count_is_bounded(client, district_viewer, krong_bong, d
     client.get(reverse("places:index"))
     with django_assert_max_num_queries(25):
         client.get(reverse("places:detail", args=[krong_bong.district.pk]), {"on": "2024-09-30"})
+
+
+def test_village_codes_continue_after_the_highest_number(krong_bong):
+    dang_kang = krong_bong.new["24454"]
+    services.create_village(dang_kang, "Thôn riêng", code="DK-A")
+    services.create_village(dang_kang, "Thôn 5", code="24454-005")
+    assert services.create_village(dang_kang, "Thôn 6").code == "24454-006"

@@ -31,10 +31,10 @@ def test_good_file_creates_every_village(krong_bong):
     result = import_villages(dang_kang, text, user=user)
 
     assert [v.name for v in result.created] == ["Buôn Cư KTy", "Thôn 1", "Tổ dân phố 2"]
-    # Numbered by services.next_village_code, after the coded village is created.
+    # Numbered by services.next_village_code; a village's own code takes no number.
     assert villages(dang_kang) == [
-        ("24454-002", "Thôn 1", "thôn"),
-        ("24454-003", "Tổ dân phố 2", "tổ dân phố"),
+        ("24454-001", "Thôn 1", "thôn"),
+        ("24454-002", "Tổ dân phố 2", "tổ dân phố"),
         ("CK", "Buôn Cư KTy", "buôn"),
     ]
     buon = result.created[0]
