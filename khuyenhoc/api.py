@@ -56,7 +56,27 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# Response descriptions fixed here (RFC 9110 reason phrases) rather than read from
+# Python's http.client, which renamed 422 in 3.13: the committed schema must not
+# depend on the interpreter that generated it.
+RESPONSE_DESCRIPTIONS = {
+    200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
+    403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Content",
+}
+
+
+class KhuyenHocAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if int(status) in RESPONSE_DESCRIPTIONS:
+                        response["description"] = RESPONSE_DESCRIPTIONS[int(status)]
+        return schema
+
+
+api = KhuyenHocAPI(
     title="Khuyến học API",
     version="1",
     description=(

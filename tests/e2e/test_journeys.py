@@ -65,3 +65,27 @@ def test_pages_fit_a_phone_screen(browser, live_server, demo):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     context.close()
+
+
+def test_unit_search_finds_only_units_of_the_scope(page, live_server, demo):
+    login(page, live_server, "dangkang")
+    page.goto(f"{live_server.url}/places/?on=2024-09-30")
+    page.fill("input[name=q]", "Xã")
+    page.wait_for_selector("#search-results >> text=Xã Cư KTy")
+    results = page.inner_text("#search-results")
+    assert "Xã Hòa Thành" in results
+    assert "Xã Ea Trul" not in results
+
+
+def test_commune_officer_adds_a_village_and_sees_it_in_the_history(page, live_server, demo):
+    login(page, live_server, "dangkang")
+    page.goto(f"{live_server.url}/places/{demo.new['24454'].pk}/villages/new/")
+    page.fill("#id_name", "Buôn Ea Bar")
+    page.select_option("#id_type", "buôn")
+    page.click("button.primary")
+    assert page.inner_text("h1").startswith("Buôn Ea Bar")
+    assert "dangkang" in page.inner_text("[data-testid=history]")
+    page.goto(f"{live_server.url}/places/{demo.new['24454'].pk}/villages/new/")
+    page.fill("#id_name", "buôn ea  bar")
+    page.click("button.primary")
+    assert "Xã đã có thôn tên" in page.inner_text("main form")
