@@ -100,6 +100,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.backends.SystemAdminRoleBackend",
 ]
 
 ROOT_URLCONF = "khuyenhoc.urls"

@@ -16,6 +16,7 @@ from apps.accounts.history import history_for
 from apps.accounts.roles import EDIT
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
+from apps.core.forms import add_domain_error
 from apps.organisations import services
 from apps.organisations.forms import OrganisationFilterForm, OrganisationForm
 from apps.places.access import get_unit_for_user
@@ -84,7 +85,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             organisation = _save(request, form)
         except DomainError as error:
-            form.add_error(error.column if error.column in form.fields else None, error.localized())
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The organisation was registered."))
             return redirect("organisations:detail", organisation.pk)
@@ -104,7 +105,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _save(request, form, organisation)
         except DomainError as error:
-            form.add_error(error.column if error.column in form.fields else None, error.localized())
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The organisation was saved."))
             return redirect("organisations:detail", organisation.pk)

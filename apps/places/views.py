@@ -13,6 +13,7 @@ from apps.accounts.history import history_for
 from apps.accounts.roles import EDIT
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError, ImportFailed
+from apps.core.forms import add_domain_error
 from apps.places import flags, services, village_import
 from apps.places.access import get_commune_for_edit, get_unit_for_edit, get_unit_for_user
 from apps.places.forms import CommuneFlagForm, VillageForm, VillageImportForm
@@ -104,7 +105,7 @@ def village_create(request: HttpRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["code"], user=request.user,
             )
         except DomainError as error:
-            form.add_error(error.column if error.column in form.fields else None, error.localized())
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The village was created."))
             return redirect("places:detail", village.pk)
@@ -123,7 +124,7 @@ def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.update_village(village, form.cleaned_data["name"], form.cleaned_data["type"],
                                     user=request.user)
         except DomainError as error:
-            form.add_error(error.column if error.column in form.fields else None, error.localized())
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The village was saved."))
             return redirect("places:detail", village.pk)
@@ -162,7 +163,7 @@ def commune_flags(request: HttpRequest, pk: int) -> HttpResponse:
                                    form.cleaned_data["special_difficulty"],
                                    source=form.cleaned_data["source"], user=request.user)
         except DomainError as error:
-            form.add_error(error.column if error.column in form.fields else None, error.localized())
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The flag was saved."))
             return redirect("places:flags", commune.pk)
