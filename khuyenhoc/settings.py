@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.places",
     "apps.accounts",
     "apps.organisations",
+    "apps.people",
 ]
 
 MIDDLEWARE = [

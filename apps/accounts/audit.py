@@ -140,6 +140,20 @@ def record_command(description: str, *, unit_path: str = "", details: dict | Non
     )
 
 
+def record_access(action: str, record: models.Model | None = None, *, description: str = "",
+                  unit_path: str = "", details: dict | None = None) -> AuditEntry:
+    """Who viewed or exported personal data (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15).
+
+    ``action`` is ``AuditEntry.Action.VIEW`` or ``EXPORT``; ``record`` the person or
+    household seen, or ``None`` with a ``description`` for a list or an export.
+    """
+    if record is not None:
+        return write_entry(action, model=record._meta.label, object_id=str(record.pk),
+                           object_repr=description or str(record),
+                           unit_path=unit_path or _unit_path(record), after=details)
+    return write_entry(action, object_repr=description, unit_path=unit_path, after=details)
+
+
 def _before_save(sender, instance, raw=False, **kwargs) -> None:
     if raw or not is_audited(sender) or instance.pk is None:
         instance._audit_before = None

@@ -104,6 +104,8 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("logged in")
         LOGOUT = "logout", _("logged out")
         LOGIN_FAILED = "login_failed", _("failed login")
+        VIEW = "view", _("viewed personal data")
+        EXPORT = "export", _("exported")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
