@@ -224,3 +224,50 @@ class SurveyRecord(RegistryRecord):
 
     def __str__(self) -> str:
         return f"{self.person} {self.year}"
+
+
+class ImportJob(models.Model):
+    """An upload of a person-registry file, validated and applied by the background worker.
+
+    The page polls its status and progress; the errors and the invalid rows (as an
+    XLSX file with an error column) stay attached to the job.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        REJECTED = "rejected", _("rejected: the file has errors, nothing was written")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    year = models.PositiveSmallIntegerField(_("survey year"))
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=255)
+    create_villages = models.BooleanField(_("create unknown villages"), default=False)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    invalid_rows_file = models.FileField(_("invalid rows"), upload_to="imports/errors/%Y/%m/", blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.year})"
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
