@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.organisations",
     "apps.people",
+    "apps.metrics",
+    "apps.universal",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("places/", include("apps.places.urls")),
     path("organisations/", include("apps.organisations.urls")),
+    path("people/", include("apps.people.urls")),
+    path("pcgd/", include("apps.universal.urls")),
     path("api/v1/", include("khuyenhoc.api_urls")),
 ]
 

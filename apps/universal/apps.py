@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UniversalConfig(AppConfig):
+    name = "apps.universal"
+    label = "universal"
