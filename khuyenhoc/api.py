@@ -28,7 +28,10 @@ from apps.accounts import audit
 from apps.accounts.tokens import authenticate_token
 from apps.core.errors import DomainError
 from apps.organisations.api import router as organisations_router
+from apps.people.api import router as people_router
+from apps.people.api_import import router as people_import_router
 from apps.places.api import router as places_router
+from apps.universal.api import router as universal_router
 
 
 class SessionAuth(NinjaSessionAuth):
@@ -91,6 +94,9 @@ api = KhuyenHocAPI(
 )
 api.add_router("", places_router)
 api.add_router("", organisations_router)
+api.add_router("", people_router)
+api.add_router("", people_import_router)
+api.add_router("", universal_router)
 
 
 def _errors(request: HttpRequest, errors: list[DomainError], status: int) -> HttpResponse:

@@ -1,0 +1,5 @@
+"""API routes of this area."""
+
+from ninja import Router
+
+router = Router()
