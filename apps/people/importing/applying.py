@@ -1,0 +1,248 @@
+"""Applying validated rows chunk by chunk: look up what exists, then write only what changed.
+
+For each chunk of rows the existing households, persons and survey records of
+the year are read in a few set-wise queries, compared field by field, and the
+differences written in batches (``sql.Writer``). Static facts go to ``Person``;
+the year's facts to the ``SurveyRecord`` of that year only, so that an import
+of year Y never changes another year (Thông tư 07/2016/TT-BGDĐT: one survey a
+year). Nobody is deleted: a person leaves by status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from apps.people.importing.sql import Writer
+from apps.people.importing.validation import OPTIONAL_SOURCES, PERSON_FIELDS, SURVEY_FIELDS, ParsedRow
+from apps.people.models import Clan, Household, Person, SurveyRecord
+
+LOOKUP_BATCH = 500  # ids per IN (...) list: far below SQLite's limit on query parameters
+
+RECORD = ("created_at", "updated_at", "created_by", "updated_by", "is_demo")
+HOUSEHOLD_INSERT = ("id", *RECORD, "commune", "village", "code", "address")
+CLAN_INSERT = ("id", *RECORD, "commune", "name", "name_key")
+PERSON_INSERT = ("id", *RECORD, "household", "commune", "village", "code", *PERSON_FIELDS, "clan")
+PERSON_UPDATE = ("updated_at", "updated_by", *PERSON_FIELDS, "clan", "village")
+SURVEY_INSERT = ("id", *RECORD, "person", "year", "commune", *SURVEY_FIELDS)
+SURVEY_UPDATE = ("updated_at", "updated_by", "commune", *SURVEY_FIELDS)
+
+
+@dataclass
+class Counts:
+    households_created: int = 0
+    households_updated: int = 0
+    persons_created: int = 0
+    persons_updated: int = 0
+    persons_unchanged: int = 0
+    surveys_created: int = 0
+    surveys_updated: int = 0
+    surveys_unchanged: int = 0
+    villages_created: int = 0
+    clans_created: int = 0
+
+
+def _batches(values: list, size: int = LOOKUP_BATCH) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class Applier:
+    """Holds, for the communes of the file, their households and clans; writes chunk by chunk.
+
+    In a dry run nothing is written: new records get negative stand-in ids so that
+    the counts are those the real import would give.
+    """
+
+    def __init__(self, *, year: int, user, dry_run: bool, positions: dict[str, int], counts: Counts) -> None:
+        self.year = year
+        self.user_id = getattr(user, "pk", None)
+        self.dry_run = dry_run
+        self.counts = counts
+        self.writer = Writer(timezone.now())
+        self.households: dict[int, dict[str, list]] = {}  # commune → code → [id, village id]
+        self.preexisting: set[int] = set()
+        self.moved: list[int] = []
+        self.clans: dict[int, dict[str, int]] = {}
+        self.has_clan = "clan" in positions
+        # Fields whose column the file lacks keep their stored value.
+        self.person_kept = [i for i, name in enumerate(PERSON_FIELDS)
+                            if name in OPTIONAL_SOURCES and OPTIONAL_SOURCES[name] not in positions]
+        self.survey_kept = [i for i, name in enumerate(SURVEY_FIELDS)
+                            if OPTIONAL_SOURCES[name] not in positions]
+        self._fake = 0
+
+    # --- ids -------------------------------------------------------------------------
+
+    def _ids(self, model, count: int) -> list[int]:
+        if not self.dry_run:
+            return self.writer.allocate(model, count)
+        start = self._fake
+        self._fake -= count
+        return list(range(start - 1, start - count - 1, -1))
+
+    def _record(self) -> tuple:
+        now = self.writer.now
+        return (now, now, self.user_id, self.user_id, False)
+
+    # --- households and clans ----------------------------------------------------------
+
+    def _commune(self, commune_id: int) -> dict[str, list]:
+        households = self.households.get(commune_id)
+        if households is None:
+            households = {}
+            for pk, code, village_id in Household.objects.filter(commune_id=commune_id).values_list(
+                    "id", "code", "village_id").iterator(chunk_size=10_000):
+                households[code] = [pk, village_id]
+                self.preexisting.add(pk)
+            self.households[commune_id] = households
+            self.clans[commune_id] = dict(Clan.objects.filter(commune_id=commune_id)
+                                          .values_list("name_key", "id"))
+        return households
+
+    def _households(self, rows: list[ParsedRow]) -> list[list]:
+        """The [id, village id] of each row's household, creating and moving households."""
+        found: list[list] = []
+        new: list[tuple[int, str, list]] = []
+        moved: list[list] = []
+        for row in rows:
+            households = self._commune(row.commune_id)
+            household = households.get(row.household_code)
+            if household is None:
+                household = [None, row.village_id]
+                households[row.household_code] = household
+                new.append((row.commune_id, row.household_code, household))
+            elif household[1] != row.village_id:
+                # The file's rows of one household agree on its village (validation).
+                household[1] = row.village_id
+                moved.append(household)
+            found.append(household)
+        for (_commune, _code, household), pk in zip(new, self._ids(Household, len(new)), strict=True):
+            household[0] = pk
+        self.counts.households_created += len(new)
+        self.counts.households_updated += len(moved)
+        if not self.dry_run:
+            record = self._record()
+            self.writer.insert(Household, HOUSEHOLD_INSERT, (
+                (household[0], *record, commune_id, household[1], code, "")
+                for commune_id, code, household in new))
+            now = self.writer.now
+            self.writer.update(Household, ("village", "updated_at", "updated_by"),
+                               ((household[1], now, self.user_id, household[0]) for household in moved))
+            self.moved.extend(household[0] for household in moved)
+        return found
+
+    def _clan_ids(self, rows: list[ParsedRow]) -> list[int | None]:
+        new: dict[tuple[int, str], str] = {}
+        for row in rows:
+            if row.clan:
+                key = row.clan.casefold()
+                if key not in self.clans[row.commune_id] and (row.commune_id, key) not in new:
+                    new[(row.commune_id, key)] = row.clan
+        if new:
+            ids = self._ids(Clan, len(new))
+            for ((commune_id, key), _name), pk in zip(new.items(), ids, strict=True):
+                self.clans[commune_id][key] = pk
+            self.counts.clans_created += len(new)
+            if not self.dry_run:
+                record = self._record()
+                self.writer.insert(Clan, CLAN_INSERT, (
+                    (pk, *record, commune_id, name, key)
+                    for ((commune_id, key), name), pk in zip(new.items(), ids, strict=True)))
+        return [self.clans[row.commune_id][row.clan.casefold()] if row.clan else None for row in rows]
+
+    # --- persons and survey records ------------------------------------------------------
+
+    def _existing(self, household_ids: list[int]) -> tuple[dict[tuple[int, str], tuple], dict[int, tuple]]:
+        """Stored persons of these households by (household, code), and their survey records of the year."""
+        persons: dict[tuple[int, str], tuple] = {}
+        surveys: dict[int, tuple] = {}
+        for batch in _batches(household_ids):
+            for values in Person.objects.filter(household_id__in=batch).values_list(
+                    "id", "household_id", "code", *PERSON_FIELDS, "clan_id", "village_id"):
+                persons[(values[1], values[2])] = values
+            records = SurveyRecord.objects.filter(year=self.year, person__household_id__in=batch)
+            for values in records.values_list("id", "person_id", "commune_id", *SURVEY_FIELDS):
+                surveys[values[1]] = values
+        return persons, surveys
+
+    @staticmethod
+    def _merge(new: tuple, stored: tuple, kept: list[int]) -> tuple:
+        if not kept:
+            return new
+        merged = list(new)
+        for index in kept:
+            merged[index] = stored[index]
+        return tuple(merged)
+
+    def apply(self, rows: list[ParsedRow]) -> None:
+        """Write one chunk of valid rows."""
+        if not rows:
+            return
+        households = self._households(rows)
+        clan_ids = self._clan_ids(rows) if self.has_clan else [None] * len(rows)
+        lookup = sorted({household[0] for household in households if household[0] in self.preexisting})
+        stored_persons, stored_surveys = self._existing(lookup) if lookup else ({}, {})
+        counts = self.counts
+        new_persons: list[tuple] = []
+        new_people_slots: list[int] = []  # the chunk index of each new person
+        person_updates: list[tuple] = []
+        # (chunk index of a new person or None, id of a stored person or None, values)
+        new_surveys: list[tuple[int | None, int | None, tuple]] = []
+        survey_updates: list[tuple] = []
+        now, user_id = self.writer.now, self.user_id
+        for index, (row, household, clan_id) in enumerate(zip(rows, households, clan_ids, strict=True)):
+            household_id, village_id = household
+            stored = stored_persons.get((household_id, row.person_code))
+            if stored is None:
+                new_people_slots.append(index)
+                new_persons.append((household_id, row.commune_id, village_id, row.person_code, *row.person,
+                                    clan_id))
+                new_surveys.append((index, None, (row.commune_id, *row.survey)))
+                continue
+            person_id = stored[0]
+            person = self._merge(row.person, stored[3:], self.person_kept)
+            if not self.has_clan:
+                clan_id = stored[-2]
+            values = (*person, clan_id, village_id)
+            if values == stored[3:]:
+                counts.persons_unchanged += 1
+            else:
+                counts.persons_updated += 1
+                person_updates.append((now, user_id, *values, person_id))
+            survey_stored = stored_surveys.get(person_id)
+            if survey_stored is None:
+                new_surveys.append((None, person_id, (row.commune_id, *row.survey)))
+                continue
+            survey = (row.commune_id, *self._merge(row.survey, survey_stored[3:], self.survey_kept))
+            if survey == survey_stored[2:]:
+                counts.surveys_unchanged += 1
+            else:
+                counts.surveys_updated += 1
+                survey_updates.append((now, user_id, *survey, survey_stored[0]))
+        counts.persons_created += len(new_persons)
+        counts.surveys_created += len(new_surveys)
+        if self.dry_run:
+            return
+        person_ids = dict(zip(new_people_slots, self._ids(Person, len(new_persons)), strict=True))
+        survey_ids = self._ids(SurveyRecord, len(new_surveys))
+        record = self._record()
+        self.writer.insert(Person, PERSON_INSERT, (
+            (person_ids[slot], *record, *values)
+            for slot, values in zip(new_people_slots, new_persons, strict=True)))
+        self.writer.update(Person, PERSON_UPDATE, person_updates)
+        self.writer.insert(SurveyRecord, SURVEY_INSERT, (
+            (pk, *record, person_ids[slot] if slot is not None else person_id, self.year, *values)
+            for pk, (slot, person_id, values) in zip(survey_ids, new_surveys, strict=True)))
+        self.writer.update(SurveyRecord, SURVEY_UPDATE, survey_updates)
+
+    def finish(self) -> None:
+        """Members of moved households that the file did not name follow their household's village."""
+        if self.dry_run:
+            return
+        village = Household.objects.filter(pk=OuterRef("household_id")).values("village_id")[:1]
+        for batch in _batches(self.moved):
+            Person.objects.filter(household_id__in=batch).update(village_id=Subquery(village))
