@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from apps.people.importing.sql import Writer
+from apps.people.importing.sql import Writer, columns_of
 from apps.people.importing.validation import OPTIONAL_SOURCES, PERSON_FIELDS, SURVEY_FIELDS, ParsedRow
 from apps.people.models import Clan, Household, Person, SurveyRecord
 
-LOOKUP_BATCH = 500  # ids per IN (...) list: far below SQLite's limit on query parameters
+LOOKUP_BATCH = 500  # households per IN (...) list: far below SQLite's limit on query parameters
+SURVEY_BATCH = 2000  # persons per IN (...) list
+ANALYZE_AFTER = 10_000  # persons created from which PostgreSQL's statistics are refreshed
 
 RECORD = ("created_at", "updated_at", "created_by", "updated_by", "is_demo")
 HOUSEHOLD_INSERT = ("id", *RECORD, "commune", "village", "code", "address")
@@ -74,6 +77,15 @@ class Applier:
         self.survey_kept = [i for i, name in enumerate(SURVEY_FIELDS)
                             if OPTIONAL_SOURCES[name] not in positions]
         self._fake = 0
+        quote = connection.ops.quote_name
+        person_columns = ", ".join(quote(column) for column in columns_of(
+            Person, ("id", "household", "code", *PERSON_FIELDS, "clan", "village")))
+        survey_columns = ", ".join(quote(column) for column in columns_of(
+            SurveyRecord, ("id", "person", "commune", *SURVEY_FIELDS)))
+        self._person_select = (f"SELECT {person_columns} FROM {quote(Person._meta.db_table)} "  # noqa: S608
+                               f"WHERE {quote('household_id')} IN")
+        self._survey_select = (f"SELECT {survey_columns} FROM {quote(SurveyRecord._meta.db_table)} "  # noqa: S608
+                               f"WHERE {quote('year')} = %s AND {quote('person_id')} IN")
 
     # --- ids -------------------------------------------------------------------------
 
@@ -108,8 +120,11 @@ class Applier:
         found: list[list] = []
         new: list[tuple[int, str, list]] = []
         moved: list[list] = []
+        cache = self.households
         for row in rows:
-            households = self._commune(row.commune_id)
+            households = cache.get(row.commune_id)
+            if households is None:
+                households = self._commune(row.commune_id)
             household = households.get(row.household_code)
             if household is None:
                 household = [None, row.village_id]
@@ -157,16 +172,24 @@ class Applier:
     # --- persons and survey records ------------------------------------------------------
 
     def _existing(self, household_ids: list[int]) -> tuple[dict[tuple[int, str], tuple], dict[int, tuple]]:
-        """Stored persons of these households by (household, code), and their survey records of the year."""
+        """Stored persons of these households by (household, code), and their survey records of the year.
+
+        Raw queries, without the ORM's per-value preparation: the drivers return
+        dates and booleans as Python values (Django registers SQLite's converters).
+        """
         persons: dict[tuple[int, str], tuple] = {}
         surveys: dict[int, tuple] = {}
-        for batch in _batches(household_ids):
-            for values in Person.objects.filter(household_id__in=batch).values_list(
-                    "id", "household_id", "code", *PERSON_FIELDS, "clan_id", "village_id"):
-                persons[(values[1], values[2])] = values
-            records = SurveyRecord.objects.filter(year=self.year, person__household_id__in=batch)
-            for values in records.values_list("id", "person_id", "commune_id", *SURVEY_FIELDS):
-                surveys[values[1]] = values
+        with connection.cursor() as cursor:
+            for batch in _batches(household_ids):
+                cursor.execute(f"{self._person_select} ({', '.join(['%s'] * len(batch))})", batch)
+                for values in cursor.fetchall():
+                    persons[(values[1], values[2])] = values
+            # By person and year: the unique index (person, year) answers it directly.
+            for batch in _batches([values[0] for values in persons.values()], SURVEY_BATCH):
+                placeholders = ", ".join(["%s"] * len(batch))
+                cursor.execute(f"{self._survey_select} ({placeholders})", [self.year, *batch])
+                for values in cursor.fetchall():
+                    surveys[values[1]] = values
         return persons, surveys
 
     @staticmethod
@@ -240,9 +263,17 @@ class Applier:
         self.writer.update(SurveyRecord, SURVEY_UPDATE, survey_updates)
 
     def finish(self) -> None:
-        """Members of moved households that the file did not name follow their household's village."""
+        """Members of moved households that the file did not name follow their household's village.
+
+        After a large load, PostgreSQL's statistics still describe the tables before
+        it: refresh them, or the next import's lookups are planned as scans.
+        """
         if self.dry_run:
             return
         village = Household.objects.filter(pk=OuterRef("household_id")).values("village_id")[:1]
         for batch in _batches(self.moved):
             Person.objects.filter(household_id__in=batch).update(village_id=Subquery(village))
+        if connection.vendor == "postgresql" and self.counts.persons_created >= ANALYZE_AFTER:
+            with connection.cursor() as cursor:
+                for model in (Household, Person, SurveyRecord):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

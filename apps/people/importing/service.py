@@ -15,6 +15,7 @@ from apps.core.errors import DomainError, ImportFailed
 from apps.people.importing.applying import Applier, Counts
 from apps.people.importing.columns import map_header
 from apps.people.importing.reader import Source, open_table, source_name
+from apps.people.importing.sql import tuned_connection
 from apps.people.importing.validation import ParsedRow, RowChecker, RowError
 from apps.places.models import Unit
 
@@ -80,9 +81,10 @@ def _run(table, result: ImportResult, checker: RowChecker, applier: Applier,
         if not "".join(cells).strip():
             continue
         result.rows += 1
+        size = len(cells)  # the check pads the row in place
         parsed, errors = checker.check(number, cells, width)
         if errors:
-            _row_errors(result, number, cells, errors)
+            _row_errors(result, number, cells[:size], errors)
             chunk = []
         elif result.error_count == 0:
             chunk.append(parsed)
@@ -143,7 +145,7 @@ def import_people(
             if dry_run:
                 _run(table, result, checker, applier, progress)
                 return result
-            with transaction.atomic():
+            with tuned_connection(), transaction.atomic():
                 _run(table, result, checker, applier, progress)
                 if not result.ok:
                     transaction.set_rollback(True)

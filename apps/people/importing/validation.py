@@ -9,6 +9,8 @@ million rows repeats a few thousand distinct values.
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
+from sys import intern
 from typing import Any, NamedTuple
 
 from django.utils.functional import Promise
@@ -24,6 +26,7 @@ from apps.places import services as places
 from apps.places.models import VILLAGE_TYPES, Unit, UnitKind
 
 MIN_BIRTH_YEAR = 1880
+HEAD = str(Relation.HEAD)
 COMMUNE_CODE_WIDTH = 5
 LENGTHS = {"household_code": 32, "person_code": 16, "full_name": 150, "clan": 100, "village": 200}
 
@@ -123,10 +126,16 @@ def commune_code(value: str) -> str:
 
 
 class RowChecker:
-    """Validates rows one by one, remembering what the file said so far (keys, households)."""
+    """Validates rows one by one, remembering what the file said so far (keys, households).
+
+    Most columns take a few distinct values in a whole file, so each check is
+    memoised on the values as written: a row costs a handful of dict lookups.
+    """
 
     def __init__(self, positions: dict[str, int], *, year: int, user=None, create_villages: bool = False,
                  dry_run: bool = False, today: dt.date | None = None) -> None:
+        from apps.people.importing.columns import COLUMN_NAMES
+
         self.positions = positions
         self.year = year
         self.on = places.survey_date(year)
@@ -136,11 +145,12 @@ class RowChecker:
         self.create_villages = create_villages
         self.dry_run = dry_run
         self.communes: dict[str, Unit | RowError] = {}
-        self.villages: dict[int, dict[str, int]] = {}
+        self.villages: dict[int, dict[str, int]] = {}  # commune id → village name key → id
+        self.village_ids: dict[tuple[int, str], int | RowError] = {}  # (commune id, as written) → id
         self.villages_created = 0
         self._fake_id = 0
-        self.keys: dict[str, int] = {}
-        # (commune id, household code) → [village id, first row, village as written, heads]
+        # (commune id, household code) → [village id, first row, village as written, heads,
+        #                                  {person code: row}]
         self.households: dict[tuple[int, str], list] = {}
         self.sex = _Vocabulary(vocabulary.SEX)
         self.relation = _Vocabulary(vocabulary.RELATION)
@@ -148,16 +158,23 @@ class RowChecker:
         self.status = _Vocabulary(vocabulary.STATUS)
         self.level = _Vocabulary(vocabulary.ENROLLED_LEVEL)
         self.yes = {vocabulary.fold(spelling) for spelling in vocabulary.YES}
-        self.ethnicities: dict[str, str | None] = {}
+        self.ethnicities: dict[str, str | RowError] = {}
         self.births: dict[str, tuple[int, dt.date | None] | RowError] = {}
+        self.facts: dict[tuple, tuple] = {}
+        self.years: dict[str, dict[str, int | RowError]] = {}  # column → value → year
         self.has_relation = "relation" in positions
         self.has_clan = "clan" in positions
+        self.width = max(positions.values(), default=-1) + 1
+        # Columns the file lacks read the empty cell appended after the row's last one.
+        self.pick = itemgetter(*[positions.get(name, -1) for name in COLUMN_NAMES])
 
     # --- lookups ---------------------------------------------------------------------
 
-    def commune(self, code: str) -> Unit | RowError:
-        found = self.communes.get(code)
+    def commune(self, written: str) -> Unit | RowError:
+        """The commune of a code as written (memoised on the writing: "24454", "24454.0"…)."""
+        found = self.communes.get(written)
         if found is None:
+            code = commune_code(written)
             try:
                 unit = places.resolve(code, self.on, UnitKind.COMMUNE)
             except DomainError as error:
@@ -167,10 +184,20 @@ class RowChecker:
                     found = RowError("commune_code", E_NOT_EDITABLE, {"commune": unit.name, "code": code})
                 else:
                     found = unit
-            self.communes[code] = found
+            self.communes[written] = found
         return found
 
     def village(self, commune: Unit, name: str) -> int | RowError:
+        found = self.village_ids.get((commune.pk, name))
+        if found is None:
+            found = self._village(commune, name)
+            self.village_ids[(commune.pk, name)] = found
+        return found
+
+    def _village(self, commune: Unit, name: str) -> int | RowError:
+        name = places.clean_name(name)
+        if len(name) > LENGTHS["village"]:
+            return RowError("village", E_TOO_LONG, {"limit": LENGTHS["village"]})
         villages = self.villages.get(commune.pk)
         if villages is None:
             villages = dict(Unit.objects.filter(parent_id=commune.pk, kind=UnitKind.VILLAGE)
@@ -202,8 +229,10 @@ class RowChecker:
         return found
 
     def _parse_birth(self, value: str) -> tuple[int, dt.date | None] | RowError:
+        if not value:
+            return RowError("birth_date", E_REQUIRED, {})
         date = None
-        if len(value) == 4 and value.isdigit():
+        if len(value) == 4 and value.isascii() and value.isdigit():
             year = int(value)
         else:
             parts = value.split("/")
@@ -221,170 +250,199 @@ class RowChecker:
             return RowError("birth_date", E_DATE_FUTURE, {"value": value})
         return year, date
 
-    def ethnicity(self, value: str) -> str | None:
-        try:
-            return self.ethnicities[value]
-        except KeyError:
-            code = ethnicity_code(value)
-            self.ethnicities[value] = code
-            return code
+    def ethnicity(self, value: str) -> str | RowError:
+        found = self.ethnicities.get(value)
+        if found is None:
+            if not value:
+                found = RowError("ethnicity", E_REQUIRED, {})
+            else:
+                found = ethnicity_code(value) or RowError("ethnicity", E_ETHNICITY, {"value": value})
+            self.ethnicities[value] = found
+        return found
+
+    def year_value(self, name: str, value: str) -> int | RowError:
+        memo = self.years.setdefault(name, {})
+        found = memo.get(value)
+        if found is None:
+            found = self._integer(name, value, 1, 9999)
+            if isinstance(found, int) and found > self.year:
+                found = RowError(name, E_YEAR_AFTER_SURVEY, {"value": found, "year": self.year})
+            memo[value] = found
+        return found
+
+    @staticmethod
+    def _integer(name: str, value: str, low: int, high: int) -> int | RowError:
+        if not (value.isascii() and value.isdigit()):
+            return RowError(name, E_INTEGER, {"value": value})
+        number = int(value)
+        if not low <= number <= high:
+            return RowError(name, E_RANGE, {"value": number, "min": low, "max": high})
+        return number
+
+    def _coded(self, name: str, lookup: _Vocabulary, value: str, errors: list[RowError]) -> str:
+        if not value:
+            return lookup("") or ""
+        code = lookup(value)
+        if code is None:
+            errors.append(RowError(name, E_VOCABULARY, {"value": value, "values": lookup.choices}))
+            return ""
+        return code
+
+    def _facts(self, relation: str, sex: str, disability: str, status: str, level: str, grade: str,
+               preschool: str, highest: str, stage: str) -> tuple:
+        """The coded values of the low-cardinality columns and their errors (memoised together)."""
+        errors: list[RowError] = []
+        relation_code = self._coded("relation", self.relation, relation, errors)
+        sex_code = self.sex(sex) if sex else None
+        if not sex:
+            errors.append(RowError("sex", E_REQUIRED, {}))
+        elif sex_code is None:
+            errors.append(RowError("sex", E_SEX, {"value": sex}))
+        disability_code = self._coded("disability", self.disability, disability, errors)
+        status_code = self._coded("status", self.status, status, errors) or "present"
+        level_code = self._coded("enrolled_level", self.level, level, errors)
+        grade_number = None
+        if grade:
+            grade_number = self._integer("enrolled_grade", grade, 1, 12)
+            if isinstance(grade_number, RowError):
+                errors.append(grade_number)
+                grade_number = None
+            else:
+                allowed = LEVEL_GRADES.get(level_code)
+                if allowed is not None and grade_number not in allowed:
+                    errors.append(RowError("enrolled_grade", E_GRADE_LEVEL, {
+                        "grade": grade_number, "level": level, "min": allowed[0], "max": allowed[-1]}))
+                elif level_code in ("", EnrolledLevel.PRESCHOOL):
+                    errors.append(RowError("enrolled_grade", E_GRADE_WITHOUT_LEVEL, {}))
+        if preschool and vocabulary.fold(preschool) not in self.yes:
+            errors.append(RowError("preschool_completed", E_YES, {}))
+        highest_number = None
+        if highest:
+            highest_number = self._integer("highest_grade_completed", highest, 0, 12)
+            if isinstance(highest_number, RowError):
+                errors.append(highest_number)
+                highest_number = None
+        stage_number = None
+        if stage in ("1", "2"):
+            stage_number = int(stage)
+        elif stage:
+            errors.append(RowError("literacy_stage_completed", E_STAGE, {}))
+        return (relation_code, sex_code, disability_code, status_code, level_code, grade_number,
+                bool(preschool), highest_number, stage_number, tuple(errors))
 
     # --- one row ---------------------------------------------------------------------
 
     def check(self, number: int, cells: list[str], width: int) -> tuple[ParsedRow | None, list[RowError]]:
         """The row parsed, or None with its errors; ``width`` is the header's length."""
-        errors: list[RowError] = []
-        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-            return None, [RowError("", E_EXTRA_CELLS, {"count": len(cells), "expected": width})]
-        positions = self.positions
         size = len(cells)
-
-        def get(name: str) -> str:
-            index = positions.get(name)
-            return cells[index].strip() if index is not None and index < size else ""
-
-        def required(name: str) -> str:
-            value = get(name)
-            if not value:
-                errors.append(RowError(name, E_REQUIRED, {}))
-            elif name in LENGTHS and len(value) > LENGTHS[name]:
-                errors.append(RowError(name, E_TOO_LONG, {"limit": LENGTHS[name]}))
-            return value
-
-        def coded(name: str, lookup: _Vocabulary) -> str:
-            value = get(name)
-            if not value:
-                return lookup("") or ""
-            code = lookup(value)
-            if code is None:
-                errors.append(RowError(name, E_VOCABULARY, {"value": value, "values": lookup.choices}))
-                return ""
-            return code
-
-        def integer(name: str, low: int, high: int) -> int | None:
-            value = get(name)
-            if not value:
-                return None
-            if not (value.isascii() and value.isdigit()):
-                errors.append(RowError(name, E_INTEGER, {"value": value}))
-                return None
-            number_ = int(value)
-            if not low <= number_ <= high:
-                errors.append(RowError(name, E_RANGE, {"value": number_, "min": low, "max": high}))
-                return None
-            return number_
-
-        code = commune_code(required("commune_code"))
-        village_name = places.clean_name(required("village"))
-        household_code = required("household_code")
-        person_code = required("person_code")
-        full_name = " ".join(required("full_name").split())
-        relation = coded("relation", self.relation)
-        sex_value = get("sex")
-        sex = self.sex(sex_value) if sex_value else None
-        if not sex_value:
-            errors.append(RowError("sex", E_REQUIRED, {}))
-        elif sex is None:
-            errors.append(RowError("sex", E_SEX, {"value": sex_value}))
-        birth_value = get("birth_date")
+        if size > width and any(cell.strip() for cell in cells[width:]):
+            return None, [RowError("", E_EXTRA_CELLS, {"count": size, "expected": width})]
+        if size < self.width:
+            cells.extend([""] * (self.width - size))
+        cells.append("")  # the cell (index -1) of the columns the file lacks
+        (code, village_name, household_code, person_code, full_name, relation, sex, birth_value,
+         ethnicity_value, disability, status, level, grade, preschool, primary, lower, highest, stage, clan,
+         national_id) = map(str.strip, self.pick(cells))
+        errors: list[RowError] = []
+        if not (code and village_name and household_code and person_code and full_name) or (
+                len(household_code) > 32 or len(person_code) > 16 or len(full_name) > 150):
+            for name, value in (("commune_code", code), ("village", village_name),
+                                ("household_code", household_code), ("person_code", person_code),
+                                ("full_name", full_name)):
+                if not value:
+                    errors.append(RowError(name, E_REQUIRED, {}))
+                elif name in LENGTHS and len(value) > LENGTHS[name]:
+                    errors.append(RowError(name, E_TOO_LONG, {"limit": LENGTHS[name]}))
+        key = (relation, sex, disability, status, level, grade, preschool, highest, stage)
+        facts = self.facts.get(key)
+        if facts is None:
+            facts = self._facts(*key)
+            self.facts[key] = facts
+        if facts[-1]:
+            errors.extend(facts[-1])
+        birth = self.births.get(birth_value) or self.birth(birth_value)
         birth_year, birth_date = 0, None
-        if not birth_value:
-            errors.append(RowError("birth_date", E_REQUIRED, {}))
+        if type(birth) is RowError:
+            errors.append(birth)
         else:
-            birth = self.birth(birth_value)
-            if isinstance(birth, RowError):
-                errors.append(birth)
-            else:
-                birth_year, birth_date = birth
-        ethnicity_value = get("ethnicity")
-        ethnicity = self.ethnicity(ethnicity_value) if ethnicity_value else None
-        if not ethnicity_value:
-            errors.append(RowError("ethnicity", E_REQUIRED, {}))
-        elif ethnicity is None:
-            errors.append(RowError("ethnicity", E_ETHNICITY, {"value": ethnicity_value}))
-        disability = coded("disability", self.disability)
-        status = coded("status", self.status)
-        level = coded("enrolled_level", self.level)
-        grade = integer("enrolled_grade", 1, 12)
-        if grade is not None:
-            allowed = LEVEL_GRADES.get(level)
-            if allowed is not None and grade not in allowed:
-                errors.append(RowError("enrolled_grade", E_GRADE_LEVEL, {
-                    "grade": grade, "level": get("enrolled_level"), "min": allowed[0], "max": allowed[-1]}))
-            elif level in ("", EnrolledLevel.PRESCHOOL):
-                errors.append(RowError("enrolled_grade", E_GRADE_WITHOUT_LEVEL, {}))
-        preschool_value = get("preschool_completed")
-        preschool = bool(preschool_value)
-        if preschool and vocabulary.fold(preschool_value) not in self.yes:
-            errors.append(RowError("preschool_completed", E_YES, {}))
-        years = []
-        for name in ("primary_completed_year", "lower_secondary_graduated_year"):
-            year = integer(name, 1, 9999)
-            if year is not None and birth_year and year < birth_year:
-                errors.append(RowError(name, E_YEAR_BEFORE_BIRTH, {"value": year, "birth": birth_year}))
-            elif year is not None and year > self.year:
-                errors.append(RowError(name, E_YEAR_AFTER_SURVEY, {"value": year, "year": self.year}))
-            years.append(year)
-        highest = integer("highest_grade_completed", 0, 12)
-        stage_value = get("literacy_stage_completed")
-        stage = None
-        if stage_value in ("1", "2"):
-            stage = int(stage_value)
-        elif stage_value:
-            errors.append(RowError("literacy_stage_completed", E_STAGE, {}))
-        national_id = get("national_id")
+            birth_year, birth_date = birth
+        ethnicity = self.ethnicities.get(ethnicity_value) or self.ethnicity(ethnicity_value)
+        if type(ethnicity) is RowError:
+            errors.append(ethnicity)
+        years: list[int | None] = [None, None]
+        if primary or lower:
+            for slot, (name, value) in enumerate((("primary_completed_year", primary),
+                                                  ("lower_secondary_graduated_year", lower))):
+                if value:
+                    year = self.year_value(name, value)
+                    if type(year) is RowError:
+                        errors.append(year)
+                    elif birth_year and year < birth_year:
+                        errors.append(RowError(name, E_YEAR_BEFORE_BIRTH,
+                                               {"value": year, "birth": birth_year}))
+                    else:
+                        years[slot] = year
         if national_id and not (len(national_id) == 12 and national_id.isascii() and national_id.isdigit()):
             errors.append(RowError("national_id", E_NATIONAL_ID, {}))
-        clan = None
         if self.has_clan:
-            clan = " ".join(get("clan").split())
             if len(clan) > LENGTHS["clan"]:
                 errors.append(RowError("clan", E_TOO_LONG, {"limit": LENGTHS["clan"]}))
-
+            elif "  " in clan:
+                clan = " ".join(clan.split())
+        else:
+            clan = None
         commune_id = village_id = 0
         if code:
-            commune = self.commune(code)
-            if isinstance(commune, RowError):
+            commune = self.communes.get(code) or self.commune(code)
+            if type(commune) is RowError:
                 errors.append(commune)
             else:
                 commune_id = commune.pk
                 if village_name:
-                    village = self.village(commune, village_name)
-                    if isinstance(village, RowError):
+                    village = self.village_ids.get((commune_id, village_name)) or self.village(commune,
+                                                                                               village_name)
+                    if type(village) is RowError:
                         errors.append(village)
                     else:
                         village_id = village
+        relation_code = facts[0]
         if commune_id and household_code:
             self._remember(number, commune_id, household_code, person_code, village_id, village_name,
-                           relation, errors)
+                           relation_code, errors)
         if errors:
             return None, errors
-        person = (full_name, full_name.casefold(), relation, sex, birth_year, birth_date, ethnicity,
-                  disability, national_id)
-        survey = (status or "present", level, grade, preschool, years[0], years[1], highest, stage)
+        if "  " in full_name or not full_name.isprintable():
+            full_name = " ".join(full_name.split())
+        person = (full_name, full_name.casefold(), relation_code, facts[1], birth_year, birth_date, ethnicity,
+                  facts[2], national_id)
+        survey = (facts[3], facts[4], facts[5], facts[6], years[0], years[1], facts[7], facts[8])
         return ParsedRow(number, commune_id, village_id, household_code, person_code, person, survey,
                          clan), errors
 
     def _remember(self, number: int, commune_id: int, household_code: str, person_code: str,
                   village_id: int, village_name: str, relation: str, errors: list[RowError]) -> None:
-        """Duplicate keys and households spread over several villages, across the whole file."""
-        if person_code:
-            key = f"{commune_id}\x1f{household_code}\x1f{person_code}"
-            first = self.keys.setdefault(key, number)
-            if first != number:
-                errors.append(RowError("person_code", E_DUPLICATE, {
-                    "household": household_code, "person": person_code,
-                    "commune": self._commune_code(commune_id), "row": first}))
+        """Duplicate keys and households spread over several villages, across the whole file.
+
+        Person codes are kept per household (interned: "01", "02"… repeat a million
+        times), which is lighter than one key string per person.
+        """
         household = self.households.get((commune_id, household_code))
         if household is None:
-            self.households[(commune_id, household_code)] = [village_id, number, village_name,
-                                                             int(relation == Relation.HEAD)]
+            self.households[(commune_id, household_code)] = [
+                village_id, number, village_name, int(relation == HEAD),
+                {intern(person_code): number} if person_code else {}]
             return
-        if relation == Relation.HEAD:
+        if relation == HEAD:
             household[3] += 1
         if village_id and household[0] and village_id != household[0]:
             errors.append(RowError("village", E_VILLAGE_MIXED, {
                 "household": household_code, "first": household[2], "row": household[1]}))
+        if person_code:
+            first = household[4].setdefault(intern(person_code), number)
+            if first != number:
+                errors.append(RowError("person_code", E_DUPLICATE, {
+                    "household": household_code, "person": person_code,
+                    "commune": self._commune_code(commune_id), "row": first}))
 
     def _commune_code(self, commune_id: int) -> str:
         return next((code for code, unit in self.communes.items()
@@ -397,6 +455,6 @@ class RowChecker:
         return [
             DomainError(_("The household %(household)s has %(count)s heads in the file (expected one)."),
                         {"household": household_code, "count": heads}, row=first, column="relation")
-            for (_commune, household_code), (_village, first, _name, heads) in self.households.items()
+            for (_commune, household_code), (_village, first, _name, heads, *_rest) in self.households.items()
             if heads != 1
         ]
