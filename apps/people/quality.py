@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -27,14 +28,17 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
+    When,
+    Window,
 )
 from django.db.models.functions import Abs
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import in_language
-from apps.people.models import LEVEL_GRADES, EnrolledLevel, Household, Relation, Status, SurveyRecord
+from apps.people.models import LEVEL_GRADES, EnrolledLevel, Relation, Status, SurveyRecord
 from apps.people.services import primary_completed_q
 from apps.places.models import Unit
 
@@ -185,12 +189,15 @@ def _explain_completion_years(row: dict, year: int):
 
 
 def _household_head(commune: Unit, year: int) -> QuerySet:
-    present = Q(members__surveys__year=year, members__surveys__status=Status.PRESENT)
-    return (Household.objects.filter(commune=commune)
-            .annotate(present=Count("members", filter=present, distinct=True),
-                      heads=Count("members", filter=present & Q(members__relation=Relation.HEAD),
-                                  distinct=True))
-            .filter(present__gt=0).exclude(heads=1))
+    """Households whose present members of the year do not include exactly one head.
+
+    Grouped from the year's records (one scan), so that households with nobody
+    present that year (all moved away, or not surveyed) are not reported.
+    """
+    return (_records(commune, year).order_by()
+            .values("person__household_id", "person__household__code")
+            .annotate(present=Count("id"), heads=Count("id", filter=Q(person__relation=Relation.HEAD)))
+            .exclude(heads=1))
 
 
 def _explain_household_head(row: dict, year: int):
@@ -199,14 +206,21 @@ def _explain_household_head(row: dict, year: int):
 
 
 def _duplicates(commune: Unit, year: int) -> QuerySet:
-    """Same normalised name and year of birth, and the same birth date where both are known."""
-    others = _records(commune, year).filter(
-        person__name_key=OuterRef("person__name_key"), person__birth_year=OuterRef("person__birth_year"),
-    ).exclude(person_id=OuterRef("person_id"))
-    same_or_unknown_date = others.filter(
-        Q(person__birth_date=OuterRef("person__birth_date")) | Q(person__birth_date__isnull=True))
+    """Same normalised name and year of birth, and the same birth date where both are known.
+
+    Window counts over (name, year of birth): one sort of the commune's records,
+    where a correlated look-up per person took a minute at 40,000 persons.
+    """
+    name_and_year = [F("person__name_key"), F("person__birth_year")]
+    undated = Case(When(person__birth_date__isnull=True, then=Value(1)), default=Value(0),
+                   output_field=IntegerField())
     return (_records(commune, year)
-            .filter(Exists(same_or_unknown_date) | (Q(person__birth_date__isnull=True) & Exists(others)))
+            .annotate(namesakes=Window(Count("id"), partition_by=name_and_year),
+                      same_date=Window(Count("id"), partition_by=[*name_and_year, F("person__birth_date")]),
+                      undated=Window(Sum(undated), partition_by=name_and_year))
+            .filter(Q(person__birth_date__isnull=True, namesakes__gt=1)
+                    | Q(person__birth_date__isnull=False, same_date__gt=1)
+                    | Q(person__birth_date__isnull=False, undated__gt=0))
             .order_by("person__name_key", "person__household__code", "person__code"))
 
 
@@ -323,8 +337,8 @@ def _findings(rule: Rule, rows: list[dict], year: int) -> list[Finding]:
     if rule.per_household:
         for row in rows:
             message, params = rule.explain(row, year)
-            findings.append(Finding(rule.id, message, params, household_id=row["id"],
-                                    household_code=row["code"]))
+            findings.append(Finding(rule.id, message, params, household_id=row["person__household_id"],
+                                    household_code=row["person__household__code"]))
         return findings
     for row in rows:
         message, params = rule.explain(row, year)
@@ -343,7 +357,7 @@ def run_rule(rule: Rule, commune: Unit, year: int, *, limit: int = DEFAULT_LIMIT
     if not count:
         return RuleResult(rule, 0)
     if rule.per_household:
-        rows = queryset.order_by("code").values("id", "code", "present", "heads")[:limit]
+        rows = queryset.order_by("person__household__code")[:limit]
     else:
         rows = queryset.values(
             *PERSON_VALUES, "age", "enrolled_level", "enrolled_grade", "preschool_completed",

@@ -591,6 +591,28 @@ def literacy_level(record: SurveyRecord | None) -> int | None:
     return 0
 
 
+def _search_q(text: str, personal) -> Q:
+    """What the search box means, chosen so that each branch can use an index.
+
+    "H001/02": that household and person code; a text with a digit and no space:
+    a household code (or a 12-digit national id where names may be seen); anything
+    else: a name, by the start of the full name or of any word of it (given names
+    are searched most), only where names may be seen.
+    """
+    if "/" in text:
+        household, _slash, code = text.rpartition("/")
+        return Q(household__code=household.strip(), code=code.strip())
+    if any(char.isdigit() for char in text) and " " not in text:
+        match = Q(household__code=text)
+        if not personal.is_empty and text.isdigit() and len(text) == 12:
+            match |= Q(national_id=text) & personal.q("village__path")
+        return match
+    if personal.is_empty:
+        return Q(pk__in=[])
+    key = normalise_name(text)
+    return (Q(name_key__startswith=key) | Q(name_key__contains=f" {key}")) & personal.q("village__path")
+
+
 def filter_persons(user, persons: QuerySet[Person], *, year: int, q: str = "", commune: Unit | None = None,
                    village: Unit | None = None, age: str = "", sex: str = "", ethnicity: str = "",
                    level: str = "", literacy: int | None = None, status: str = "") -> QuerySet[Person]:
@@ -620,14 +642,7 @@ def filter_persons(user, persons: QuerySet[Person], *, year: int, q: str = "", c
             persons = persons.filter(ethnicity=ethnicity)
     text = clean_name(q)
     if text:
-        match = Q(code=text) | Q(household__code=text)
-        if not personal.is_empty:
-            key = normalise_name(text)
-            by_name = Q(name_key__startswith=key) | Q(name_key__contains=f" {key}")
-            if text.isdigit() and len(text) == 12:
-                by_name |= Q(national_id=text)
-            match |= by_name & personal.q("village__path")
-        persons = persons.filter(match)
+        persons = persons.filter(_search_q(text, personal))
     records = SurveyRecord.objects.filter(person=OuterRef("pk"), year=year)
     if status == "none":
         persons = persons.exclude(Exists(records))

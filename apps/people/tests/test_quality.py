@@ -210,3 +210,14 @@ def test_neighbour_is_refused_the_quality_page(client, neighbour_officer, dang_k
 def test_anonymous_is_sent_to_login_from_the_quality_page(client, dang_kang):
     page = client.get(reverse("people:quality_report"), {"commune": dang_kang.pk})
     assert page.status_code == 302 and reverse("accounts:login") in page["Location"]
+
+
+def test_a_missing_birth_date_still_matches_a_known_one(dang_kang, normal):
+    import datetime as dt
+
+    from apps.people.models import Person
+
+    other = testing.household(dang_kang, "H002")
+    testing.person(other, "01", birth_year=2016, year=YEAR, relation="head", full_name="Nguyễn Văn Bốn")
+    Person.objects.filter(household__code="H002").update(birth_date=dt.date(2016, 3, 1))
+    assert _flagged(dang_kang, "duplicates") == {("H001", "02"), ("H002", "01")}

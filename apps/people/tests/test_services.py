@@ -305,3 +305,19 @@ def test_ethnicity_filter_separates_kinh_and_minorities(commune_officer, home, c
     persons = services.get_persons_for_user(commune_officer)
     assert list(services.filter_persons(commune_officer, persons, year=2026, ethnicity="kinh")) == [adult]
     assert list(services.filter_persons(commune_officer, persons, year=2026, ethnicity="minority")) == [child]
+
+
+def test_search_by_household_and_person_code_or_national_id(commune_officer, district_viewer, home, child):
+    services.update_person(commune_officer, child, national_id="066215000123")
+    _person(commune_officer, home, code="01")
+
+    def found(user, text):
+        persons = services.get_persons_for_user(user)
+        return {p.code for p in services.filter_persons(user, persons, year=2026, q=text)}
+
+    assert found(commune_officer, "H001/03") == {"03"}
+    assert found(commune_officer, "H001") == {"01", "03"}
+    assert found(commune_officer, "066215000123") == {"03"}
+    assert found(district_viewer, "066215000123") == set()  # the id would reveal who it is
+    assert found(commune_officer, "niê") == {"03"}  # a word inside the name
+    assert found(commune_officer, "iê") == set()  # not the middle of a word
