@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import count
 
 from django.db import connection
 from django.db.models import OuterRef, Subquery
@@ -25,12 +26,11 @@ LOOKUP_BATCH = 500  # households per IN (...) list: far below SQLite's limit on 
 SURVEY_BATCH = 2000  # persons per IN (...) list
 ANALYZE_AFTER = 10_000  # persons created from which PostgreSQL's statistics are refreshed
 
-RECORD = ("created_at", "updated_at", "created_by", "updated_by", "is_demo")
-HOUSEHOLD_INSERT = ("id", *RECORD, "commune", "village", "code", "address")
-CLAN_INSERT = ("id", *RECORD, "commune", "name", "name_key")
-PERSON_INSERT = ("id", *RECORD, "household", "commune", "village", "code", *PERSON_FIELDS, "clan")
+HOUSEHOLD_INSERT = ("id", "commune", "village", "code")
+CLAN_INSERT = ("id", "commune", "name", "name_key")
+PERSON_INSERT = ("id", "household", "commune", "village", "code", *PERSON_FIELDS, "clan")
 PERSON_UPDATE = ("updated_at", "updated_by", *PERSON_FIELDS, "clan", "village")
-SURVEY_INSERT = ("id", *RECORD, "person", "year", "commune", *SURVEY_FIELDS)
+SURVEY_INSERT = ("id", "person", "year", "commune", *SURVEY_FIELDS)
 SURVEY_UPDATE = ("updated_at", "updated_by", "commune", *SURVEY_FIELDS)
 
 
@@ -77,6 +77,9 @@ class Applier:
         self.survey_kept = [i for i, name in enumerate(SURVEY_FIELDS)
                             if OPTIONAL_SOURCES[name] not in positions]
         self._fake = 0
+        # New persons and survey records take their ids as they come (fake, negative ones in a dry run).
+        self._person_ids = count(-1, -1) if dry_run else self.writer.ids(Person)
+        self._survey_ids = count(-1_000_000_000, -1) if dry_run else self.writer.ids(SurveyRecord)
         quote = connection.ops.quote_name
         person_columns = ", ".join(quote(column) for column in columns_of(
             Person, ("id", "household", "code", *PERSON_FIELDS, "clan", "village")))
@@ -96,9 +99,11 @@ class Applier:
         self._fake -= count
         return list(range(start - 1, start - count - 1, -1))
 
-    def _record(self) -> tuple:
+    def _record(self) -> dict:
+        """The columns every new row shares: time stamps, author, not demo data."""
         now = self.writer.now
-        return (now, now, self.user_id, self.user_id, False)
+        return {"created_at": now, "updated_at": now, "created_by": self.user_id, "updated_by": self.user_id,
+                "is_demo": False}
 
     # --- households and clans ----------------------------------------------------------
 
@@ -140,10 +145,9 @@ class Applier:
         self.counts.households_created += len(new)
         self.counts.households_updated += len(moved)
         if not self.dry_run:
-            record = self._record()
             self.writer.insert(Household, HOUSEHOLD_INSERT, (
-                (household[0], *record, commune_id, household[1], code, "")
-                for commune_id, code, household in new))
+                (household[0], commune_id, household[1], code) for commune_id, code, household in new),
+                {**self._record(), "address": ""})
             now = self.writer.now
             self.writer.update(Household, ("village", "updated_at", "updated_by"),
                                ((household[1], now, self.user_id, household[0]) for household in moved))
@@ -163,10 +167,9 @@ class Applier:
                 self.clans[commune_id][key] = pk
             self.counts.clans_created += len(new)
             if not self.dry_run:
-                record = self._record()
                 self.writer.insert(Clan, CLAN_INSERT, (
-                    (pk, *record, commune_id, name, key)
-                    for ((commune_id, key), name), pk in zip(new.items(), ids, strict=True)))
+                    (pk, commune_id, name, key)
+                    for ((commune_id, key), name), pk in zip(new.items(), ids, strict=True)), self._record())
         return [self.clans[row.commune_id][row.clan.casefold()] if row.clan else None for row in rows]
 
     # --- persons and survey records ------------------------------------------------------
@@ -210,21 +213,21 @@ class Applier:
         lookup = sorted({household[0] for household in households if household[0] in self.preexisting})
         stored_persons, stored_surveys = self._existing(lookup) if lookup else ({}, {})
         counts = self.counts
-        new_persons: list[tuple] = []
-        new_people_slots: list[int] = []  # the chunk index of each new person
+        year = self.year
+        person_ids, survey_ids = self._person_ids, self._survey_ids
+        new_persons: list[tuple] = []  # PERSON_INSERT
+        new_surveys: list[tuple] = []  # SURVEY_INSERT
         person_updates: list[tuple] = []
-        # (chunk index of a new person or None, id of a stored person or None, values)
-        new_surveys: list[tuple[int | None, int | None, tuple]] = []
         survey_updates: list[tuple] = []
         now, user_id = self.writer.now, self.user_id
-        for index, (row, household, clan_id) in enumerate(zip(rows, households, clan_ids, strict=True)):
+        for row, household, clan_id in zip(rows, households, clan_ids, strict=True):
             household_id, village_id = household
-            stored = stored_persons.get((household_id, row.person_code))
+            stored = stored_persons.get((household_id, row.person_code)) if stored_persons else None
             if stored is None:
-                new_people_slots.append(index)
-                new_persons.append((household_id, row.commune_id, village_id, row.person_code, *row.person,
-                                    clan_id))
-                new_surveys.append((index, None, (row.commune_id, *row.survey)))
+                person_id = next(person_ids)
+                new_persons.append((person_id, household_id, row.commune_id, village_id, row.person_code,
+                                    *row.person, clan_id))
+                new_surveys.append((next(survey_ids), person_id, year, row.commune_id, *row.survey))
                 continue
             person_id = stored[0]
             person = self._merge(row.person, stored[3:], self.person_kept)
@@ -238,7 +241,7 @@ class Applier:
                 person_updates.append((now, user_id, *values, person_id))
             survey_stored = stored_surveys.get(person_id)
             if survey_stored is None:
-                new_surveys.append((None, person_id, (row.commune_id, *row.survey)))
+                new_surveys.append((next(survey_ids), person_id, year, row.commune_id, *row.survey))
                 continue
             survey = (row.commune_id, *self._merge(row.survey, survey_stored[3:], self.survey_kept))
             if survey == survey_stored[2:]:
@@ -250,16 +253,10 @@ class Applier:
         counts.surveys_created += len(new_surveys)
         if self.dry_run:
             return
-        person_ids = dict(zip(new_people_slots, self._ids(Person, len(new_persons)), strict=True))
-        survey_ids = self._ids(SurveyRecord, len(new_surveys))
         record = self._record()
-        self.writer.insert(Person, PERSON_INSERT, (
-            (person_ids[slot], *record, *values)
-            for slot, values in zip(new_people_slots, new_persons, strict=True)))
+        self.writer.insert(Person, PERSON_INSERT, new_persons, record)
         self.writer.update(Person, PERSON_UPDATE, person_updates)
-        self.writer.insert(SurveyRecord, SURVEY_INSERT, (
-            (pk, *record, person_ids[slot] if slot is not None else person_id, self.year, *values)
-            for pk, (slot, person_id, values) in zip(survey_ids, new_surveys, strict=True)))
+        self.writer.insert(SurveyRecord, SURVEY_INSERT, new_surveys, record)
         self.writer.update(SurveyRecord, SURVEY_UPDATE, survey_updates)
 
     def finish(self) -> None:

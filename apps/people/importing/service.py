@@ -77,24 +77,29 @@ def _run(table, result: ImportResult, checker: RowChecker, applier: Applier,
          progress: Progress | None) -> None:
     width = len(table.header)
     chunk: list[ParsedRow] = []
+    check = checker.check
+    rows = 0
     for number, cells in table.rows:
-        if not "".join(cells).strip():
+        # A blank line, or a row of empty cells: not a row of the file.
+        if not (cells and cells[0].strip()) and not "".join(cells).strip():
             continue
-        result.rows += 1
+        rows += 1
         size = len(cells)  # the check pads the row in place
-        parsed, errors = checker.check(number, cells, width)
+        parsed, errors = check(number, cells, width)
         if errors:
             _row_errors(result, number, cells[:size], errors)
             chunk = []
-        elif result.error_count == 0:
+        elif not result.error_count:
             chunk.append(parsed)
-        if result.rows % CHUNK_SIZE == 0:
-            if result.error_count == 0:
+        if rows % CHUNK_SIZE == 0:
+            result.rows = rows
+            if not result.error_count:
                 applier.apply(chunk)
             chunk = []
             if progress is not None:
-                progress(result.rows, max(table.total, result.rows))
-    if result.rows == 0:
+                progress(rows, max(table.total, rows))
+    result.rows = rows
+    if rows == 0:
         result.add_error(DomainError(_("The file has no data rows."), row=2))
     if result.error_count == 0:
         applier.apply(chunk)
@@ -102,7 +107,7 @@ def _run(table, result: ImportResult, checker: RowChecker, applier: Applier,
     result.counts.villages_created = checker.villages_created
     result.warnings = checker.head_warnings()
     if progress is not None:
-        progress(result.rows, result.rows)
+        progress(rows, rows)
 
 
 def import_people(

@@ -11,13 +11,15 @@ Table and column names come from the models' metadata, never from the file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection
 from django.db.models import Model
 
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
+ID_BLOCK = 5000  # ids taken from the sequence at a time
 
 
 @contextmanager
@@ -78,21 +80,46 @@ class Writer:
         self._next_id[table] = start + count
         return list(range(start, start + count))
 
-    def insert(self, model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
+    def ids(self, model: type[Model]) -> Iterator[int]:
+        """An endless supply of new primary keys, taken block by block.
+
+        Ids left unused at the end are lost (a gap in PostgreSQL's sequence; SQLite
+        starts again above the highest id).
+        """
+        while True:
+            yield from self.allocate(model, ID_BLOCK)
+
+    @staticmethod
+    def _literal(value: Any) -> str:
+        """SQL text of a constant the import itself made (timestamp, user id, flag), never file data."""
+        if value is None:
+            return "NULL"
+        if isinstance(value, (bool, int)):
+            return str(int(value))
+        return "'" + str(value).replace("'", "''") + "'"
+
+    def insert(self, model: type[Model], fields: Sequence[str], rows: Iterable[Sequence],
+               constants: Mapping[str, Any] | None = None) -> None:
+        """Insert rows of ``fields``; ``constants`` are the same for every row (stamps, flags)."""
         rows = list(rows)
         if not rows:
             return
+        constants = dict(constants or {})
         quote = connection.ops.quote_name
         table = quote(model._meta.db_table)
-        columns = ", ".join(quote(column) for column in columns_of(model, fields))
+        names = [*fields, *constants]
+        columns = ", ".join(quote(column) for column in columns_of(model, names))
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
+                tail = tuple(constants.values())
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in rows:
-                        copy.write_row(row)
+                        copy.write_row((*row, *tail))
             else:
-                placeholders = ", ".join(["%s"] * len(fields))
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                # SQLite binds each parameter of each row: constants go into the statement.
+                literals = [self._literal(value) for value in constants.values()]
+                values = ", ".join(["%s"] * len(fields) + literals)
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({values})",  # noqa: S608
                                    rows)
 
     def update(self, model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:

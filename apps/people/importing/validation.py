@@ -161,7 +161,8 @@ class RowChecker:
         self.ethnicities: dict[str, str | RowError] = {}
         self.births: dict[str, tuple[int, dt.date | None] | RowError] = {}
         self.facts: dict[tuple, tuple] = {}
-        self.years: dict[str, dict[str, int | RowError]] = {}  # column → value → year
+        self.primary_years: dict[str, int | RowError] = {}
+        self.lower_years: dict[str, int | RowError] = {}
         self.has_relation = "relation" in positions
         self.has_clan = "clan" in positions
         self.width = max(positions.values(), default=-1) + 1
@@ -260,8 +261,7 @@ class RowChecker:
             self.ethnicities[value] = found
         return found
 
-    def year_value(self, name: str, value: str) -> int | RowError:
-        memo = self.years.setdefault(name, {})
+    def year_value(self, name: str, value: str, memo: dict[str, int | RowError]) -> int | RowError:
         found = memo.get(value)
         if found is None:
             found = self._integer(name, value, 1, 9999)
@@ -371,10 +371,10 @@ class RowChecker:
             errors.append(ethnicity)
         years: list[int | None] = [None, None]
         if primary or lower:
-            for slot, (name, value) in enumerate((("primary_completed_year", primary),
-                                                  ("lower_secondary_graduated_year", lower))):
+            for slot, name, value, memo in ((0, "primary_completed_year", primary, self.primary_years),
+                                            (1, "lower_secondary_graduated_year", lower, self.lower_years)):
                 if value:
-                    year = self.year_value(name, value)
+                    year = memo.get(value) or self.year_value(name, value, memo)
                     if type(year) is RowError:
                         errors.append(year)
                     elif birth_year and year < birth_year:
