@@ -89,6 +89,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "unit": unit, "tops": top_units(request.user, year),
         "ancestors": [a for a in unit.ancestors() if scope.leads_to(a)] if unit else [],
     }
+    if unit is None and scope.everything:
+        # The whole country is thousands of communes: a national user starts from a province.
+        context["choose"] = True
+        return render(request, "universal/index.html", context)
     try:
         selection = select(request.user, year, unit)
     except DomainError as error:

@@ -131,6 +131,16 @@ def test_province_viewer_sees_the_province_row(client, registry, province_viewer
     assert "5" in groupings["66"]
 
 
+def test_a_national_user_starts_from_a_province(client, registry, admin_user_):
+    client.force_login(admin_user_)
+    response = client.get(INDEX, {"year": YEAR})
+    html = response.content.decode()
+    assert 'data-testid="choose"' in html and rows(response, "communes") == {}
+    assert html.count('data-testid="top-unit"') == 1  # Tỉnh Đắk Lắk, the one province of the 2025 map here
+    chosen = client.get(INDEX, {"year": YEAR, "unit": registry.province.pk})
+    assert len(rows(chosen, "communes")) == 5 and list(rows(chosen, "groupings")) == ["66"]
+
+
 def test_a_user_without_a_role_sees_no_commune(client, registry, roleless_user):
     client.force_login(roleless_user)
     response = client.get(INDEX, {"year": YEAR})
