@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.people.models import SurveyRecord
-from apps.places.models import CommuneFlag, Unit
+from apps.places.models import CommuneFlag, Unit, UnitKind
 from apps.universal.engine.counting import commune_values, grouped_counts
 from apps.universal.engine.groupings import build_groupings
 from apps.universal.engine.levels import judge_commune
@@ -51,21 +51,17 @@ def compute_year(year: int, *, communes: Communes | None = None, rule_set: RuleS
     commune is ĐBKK when its ``places.CommuneFlag`` of the year says so; without a
     flag for the year it is not ĐBKK.
 
-    Queries: the communes with records, their flags, one aggregate of counts
-    grouped by commune, sex and ethnicity, the units, and the communes of the
-    groupings — whatever the number of persons.
+    Queries: the communes with records (and their parents), their flags, one aggregate of counts
+    grouped by commune, sex and ethnicity, and the communes of the groupings —
+    whatever the number of persons.
     """
     rule_set = rule_set or rule_set_for(year)
     commune_filter, requested = _commune_filter(communes)
-    with_records = SurveyRecord.objects.filter(year=year)
-    if commune_filter is not None:
-        with_records = with_records.filter(commune_filter)
-    commune_ids = set(with_records.order_by().values_list("commune_id", flat=True).distinct())
-    if not commune_ids:
+    units = communes_with_records(year, requested)
+    if not units:
         return YearResult(year, rule_set, [], [])
-    flags = special_difficulty_flags(year, commune_ids)
+    flags = special_difficulty_flags(year, [unit.pk for unit in units])
     rows = grouped_counts(rule_set, year, commune_filter)
-    units = Unit.objects.filter(pk__in=commune_ids).select_related("parent__parent").order_by("code", "pk")
     results = []
     for unit in units:
         special = flags.get(unit.pk, False)
@@ -73,3 +69,16 @@ def compute_year(year: int, *, communes: Communes | None = None, rule_set: RuleS
         levels, unmet, blocked = judge_commune(rule_set, indicators, special)
         results.append(CommuneResult(unit, special, indicators, levels, unmet, splits, blocked))
     return YearResult(year, rule_set, results, build_groupings(year, rule_set, results, requested))
+
+
+def communes_with_records(year: int, requested: set[int] | None = None) -> list[Unit]:
+    """The communes (with parents) that have at least one survey record of ``year``.
+
+    One probe of the (year, commune) index per commune, instead of reading every
+    record of the year for its distinct communes.
+    """
+    records = SurveyRecord.objects.filter(year=year, commune=OuterRef("pk"))
+    units = Unit.objects.filter(Exists(records), kind=UnitKind.COMMUNE)
+    if requested is not None:
+        units = units.filter(pk__in=requested)
+    return list(units.select_related("parent__parent").order_by("code", "pk"))

@@ -159,6 +159,6 @@ def test_the_number_of_queries_does_not_grow_with_communes_or_persons(
         krong_bong, django_assert_max_num_queries):
     for commune in krong_bong.legacy.values():
         meeting_mn5(commune, 2024, n=3)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         result = compute_year(2024)
     assert len(result.communes) == 13
