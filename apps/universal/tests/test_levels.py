@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
+
 from apps.places.models import UnitKind
 from apps.universal.engine import IndicatorValue, compute_year
 from apps.universal.engine.groupings import levels_by_share
@@ -19,6 +21,30 @@ def rates(**given: tuple[int, int]) -> dict[str, IndicatorValue]:
     values = {indicator: IndicatorValue(100, 100) for indicator in RULES.indicators}
     values.update({indicator: IndicatorValue(*pair) for indicator, pair in given.items()})
     return values
+
+
+EDGES = [
+    pytest.param(standard.id, level.level, condition, special,
+                 id=f"{standard.id}-{level.level}-{condition.indicator}-{'dbkk' if special else 'normal'}")
+    for standard in RULES.standards.values() for level in standard.levels
+    for condition in level.conditions for special in (False, True)
+]
+
+
+@pytest.mark.parametrize(("standard", "level", "condition", "special"), EDGES)
+def test_every_threshold_is_met_at_its_exact_value_and_missed_one_person_below(standard, level, condition,
+                                                                                special):
+    threshold = condition.value(special)
+    den = 1000 * threshold.denominator  # a cohort where the threshold is a whole number of persons
+    at_edge = threshold.numerator * 1000
+    indicator = condition.indicator
+    levels, unmet, _blocked = judge_commune(RULES, rates(**{indicator: (at_edge, den)}), special)
+    assert levels[standard] >= level
+    assert not any(u.indicator == indicator and u.level == level for u in unmet)
+    levels, unmet, _blocked = judge_commune(RULES, rates(**{indicator: (at_edge - 1, den)}), special)
+    assert levels[standard] < level
+    missed = [u for u in unmet if (u.standard, u.level, u.indicator) == (standard, level, indicator)]
+    assert [(u.rate, u.threshold) for u in missed] == [(Fraction(at_edge - 1, den), threshold)]
 
 
 def test_a_commune_missing_primary_level_1_reaches_no_lower_secondary_level_whatever_its_rates():
