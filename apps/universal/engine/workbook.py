@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -66,8 +67,9 @@ def _headers(sheet, groups: list[tuple[str, list[str]]]) -> None:
 
 def _communes_sheet(sheet, rule_set: RuleSet, communes: list[CommuneResult]) -> None:
     sheet.title = _("Communes")[:31]
-    groups = [(_("Commune"), [_("Code"), _("Name"), _("Commune with special difficulties")])]
-    groups += [(indicator.name_vi, [_("Counted"), _("Cohort"), _("Rate")])
+    special = capfirst(_("commune with special difficulties"))
+    groups = [(capfirst(_("commune")), [_("Code"), _("Name"), special])]
+    groups += [(indicator.name_vi, [capfirst(_("numerator")), capfirst(_("denominator")), _("Rate")])
                for indicator in rule_set.indicators.values()]
     groups += [(_("Levels reached"), [standard.name_vi for standard in rule_set.standards.values()])]
     groups += [(_("Unmet conditions"), [_("Next levels")])]
@@ -91,7 +93,8 @@ def _communes_sheet(sheet, rule_set: RuleSet, communes: list[CommuneResult]) -> 
 
 def _groupings_sheet(sheet, rule_set: RuleSet, groupings: list[GroupingResult]) -> None:
     sheet.title = _("Districts and provinces")[:31]
-    groups = [(_("Unit"), [_("Code"), _("Name"), _("Level of the unit"), _("Communes")])]
+    groups = [(capfirst(_("administrative unit")),
+               [_("Code"), _("Name"), capfirst(_("level")), _("Communes")])]
     groups += [(_("%(standard)s: communes meeting") % {"standard": standard.name_vi},
                 [_("level %(level)s") % {"level": level.level} for level in standard.levels])
                for standard in rule_set.standards.values()]
