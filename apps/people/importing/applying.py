@@ -23,7 +23,7 @@ from apps.people.importing.validation import OPTIONAL_SOURCES, PERSON_FIELDS, SU
 from apps.people.models import Clan, Household, Person, SurveyRecord
 
 LOOKUP_BATCH = 500  # households per IN (...) list: far below SQLite's limit on query parameters
-SURVEY_BATCH = 2000  # persons per IN (...) list
+STORED_SURVEY = 3 + len(PERSON_FIELDS) + 2  # where a stored row's survey columns start
 ANALYZE_AFTER = 10_000  # persons created from which PostgreSQL's statistics are refreshed
 
 HOUSEHOLD_INSERT = ("id", "commune", "village", "code")
@@ -81,16 +81,16 @@ class Applier:
         self._person_ids = count(-1, -1) if dry_run else self.writer.ids(Person)
         self._survey_ids = count(-1_000_000_000, -1) if dry_run else self.writer.ids(SurveyRecord)
         quote = connection.ops.quote_name
-        person_columns = ", ".join(quote(column) for column in columns_of(
+        person_columns = ", ".join(f"p.{quote(column)}" for column in columns_of(
             Person, ("id", "household", "code", *PERSON_FIELDS, "clan", "village")))
-        survey_columns = ", ".join(quote(column) for column in columns_of(
-            SurveyRecord, ("id", "person", "commune", *SURVEY_FIELDS)))
-        self._person_select = (f"SELECT {person_columns} FROM {quote(Person._meta.db_table)} "  # noqa: S608
-                               f"WHERE {quote('household_id')} IN")
-        self._survey_select = (f"SELECT {survey_columns} FROM {quote(SurveyRecord._meta.db_table)} "  # noqa: S608
-                               f"WHERE {quote('year')} = %s AND {quote('person_id')} IN")
-
-    # --- ids -------------------------------------------------------------------------
+        survey_columns = ", ".join(f"s.{quote(column)}" for column in columns_of(
+            SurveyRecord, ("id", "commune", *SURVEY_FIELDS)))
+        # Each stored person with the survey record of the year, if any (unique index (person, year)).
+        self._select = (
+            f"SELECT {person_columns}, {survey_columns} FROM {quote(Person._meta.db_table)} p "  # noqa: S608
+            f"LEFT JOIN {quote(SurveyRecord._meta.db_table)} s "
+            f"ON s.{quote('person_id')} = p.{quote('id')} AND s.{quote('year')} = %s "
+            f"WHERE p.{quote('household_id')} ")
 
     def _ids(self, model, count: int) -> list[int]:
         if not self.dry_run:
@@ -174,26 +174,26 @@ class Applier:
 
     # --- persons and survey records ------------------------------------------------------
 
-    def _existing(self, household_ids: list[int]) -> tuple[dict[tuple[int, str], tuple], dict[int, tuple]]:
-        """Stored persons of these households by (household, code), and their survey records of the year.
+    def _existing(self, household_ids: list[int]) -> dict[tuple[int, str], tuple]:
+        """Stored persons of these households by (household, code), each with its survey record of the year.
 
+        A row is ``STORED_PERSON`` then ``STORED_SURVEY`` (all None without a record).
         Raw queries, without the ORM's per-value preparation: the drivers return
         dates and booleans as Python values (Django registers SQLite's converters).
         """
         persons: dict[tuple[int, str], tuple] = {}
-        surveys: dict[int, tuple] = {}
+        if connection.vendor == "postgresql":
+            # One array parameter, however many households.
+            queries = [(f"{self._select} = ANY(%s)", [self.year, household_ids])]
+        else:
+            queries = [(f"{self._select} IN ({', '.join(['%s'] * len(batch))})", [self.year, *batch])
+                       for batch in _batches(household_ids)]
         with connection.cursor() as cursor:
-            for batch in _batches(household_ids):
-                cursor.execute(f"{self._person_select} ({', '.join(['%s'] * len(batch))})", batch)
+            for sql, params in queries:
+                cursor.execute(sql, params)
                 for values in cursor.fetchall():
                     persons[(values[1], values[2])] = values
-            # By person and year: the unique index (person, year) answers it directly.
-            for batch in _batches([values[0] for values in persons.values()], SURVEY_BATCH):
-                placeholders = ", ".join(["%s"] * len(batch))
-                cursor.execute(f"{self._survey_select} ({placeholders})", [self.year, *batch])
-                for values in cursor.fetchall():
-                    surveys[values[1]] = values
-        return persons, surveys
+        return persons
 
     @staticmethod
     def _merge(new: tuple, stored: tuple, kept: list[int]) -> tuple:
@@ -211,7 +211,7 @@ class Applier:
         households = self._households(rows)
         clan_ids = self._clan_ids(rows) if self.has_clan else [None] * len(rows)
         lookup = sorted({household[0] for household in households if household[0] in self.preexisting})
-        stored_persons, stored_surveys = self._existing(lookup) if lookup else ({}, {})
+        stored_persons = self._existing(lookup) if lookup else {}
         counts = self.counts
         year = self.year
         person_ids, survey_ids = self._person_ids, self._survey_ids
@@ -230,25 +230,27 @@ class Applier:
                 new_surveys.append((next(survey_ids), person_id, year, row.commune_id, *row.survey))
                 continue
             person_id = stored[0]
-            person = self._merge(row.person, stored[3:], self.person_kept)
+            stored_person = stored[3:STORED_SURVEY]
+            person = self._merge(row.person, stored_person, self.person_kept)
             if not self.has_clan:
-                clan_id = stored[-2]
+                clan_id = stored_person[-2]
             values = (*person, clan_id, village_id)
-            if values == stored[3:]:
+            if values == stored_person:
                 counts.persons_unchanged += 1
             else:
                 counts.persons_updated += 1
                 person_updates.append((now, user_id, *values, person_id))
-            survey_stored = stored_surveys.get(person_id)
-            if survey_stored is None:
+            survey_id = stored[STORED_SURVEY]
+            if survey_id is None:
                 new_surveys.append((next(survey_ids), person_id, year, row.commune_id, *row.survey))
                 continue
-            survey = (row.commune_id, *self._merge(row.survey, survey_stored[3:], self.survey_kept))
-            if survey == survey_stored[2:]:
+            stored_survey = stored[STORED_SURVEY + 1:]  # commune, SURVEY_FIELDS
+            survey = (row.commune_id, *self._merge(row.survey, stored_survey[1:], self.survey_kept))
+            if survey == stored_survey:
                 counts.surveys_unchanged += 1
             else:
                 counts.surveys_updated += 1
-                survey_updates.append((now, user_id, *survey, survey_stored[0]))
+                survey_updates.append((now, user_id, *survey, survey_id))
         counts.persons_created += len(new_persons)
         counts.surveys_created += len(new_surveys)
         if self.dry_run:

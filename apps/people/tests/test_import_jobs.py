@@ -132,7 +132,7 @@ def test_a_job_whose_file_vanished_fails_visibly(commune_officer):
     job = ImportJob.objects.create(user=commune_officer, year=2026, filename="x.csv", file="imports/none.csv")
     assert import_jobs.run_job(job.pk).state == ImportJob.State.FAILED
     page = client_for(commune_officer).get(reverse("people:import_job", args=[job.pk])).content.decode()
-    assert "nothing was written" in page
+    assert 'data-testid="import-failed"' in page and "none.csv" in page
 
 
 def test_the_officer_exports_their_commune_from_the_export_page(commune_officer, krong_bong,
