@@ -15,6 +15,7 @@ communes were asked for, so that a partial district never passes for a district.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -127,7 +128,7 @@ def build_groupings(year: int, rule_set: RuleSet, communes: list[CommuneResult],
     return groupings
 
 
-def _province_of_districts(rule_set: RuleSet, province: Unit, on, members: dict[int, Member],
+def _province_of_districts(rule_set: RuleSet, province: Unit, on: dt.date, members: dict[int, Member],
                            results: dict[int, CommuneResult]) -> GroupingResult:
     """Before 1 July 2025: the province share applies to its districts (those with communes)."""
     district_ids = set(Unit.objects.in_force(on)
