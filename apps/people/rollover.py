@@ -35,12 +35,13 @@ audit trail (``record_command``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +50,7 @@ from apps.accounts.roles import EDIT
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
 from apps.people.models import EnrolledLevel, Person, Status, SurveyRecord
-from apps.places.models import Unit
+from apps.places.models import Unit, UnitKind
 from apps.places.services import survey_date
 
 GRADED = (EnrolledLevel.PRIMARY, EnrolledLevel.LOWER_SECONDARY, EnrolledLevel.UPPER_SECONDARY,
@@ -88,128 +89,134 @@ def _prefixes(units: Unit | Iterable[Unit] | None) -> list[str] | None:
     return [unit.path for unit in units]
 
 
-def _path_q(prefixes: list[str] | None, field: str = "commune__path") -> Q:
+def _literal(value: str) -> str:
+    """A code of the models' choices as an SQL literal (they are identifiers, never user input)."""
+    if not re.fullmatch(r"[a-z_]*", str(value)):
+        raise ValueError(f"Not a choice code: {value!r}")
+    return f"'{value}'"
+
+
+PRESENT = _literal(Status.PRESENT)
+PRESCHOOL, PRIMARY = _literal(EnrolledLevel.PRESCHOOL), _literal(EnrolledLevel.PRIMARY)
+LOWER, UPPER_GENERAL = _literal(EnrolledLevel.LOWER_SECONDARY), _literal(EnrolledLevel.UPPER_SECONDARY)
+UPPER_LEVELS = ", ".join(_literal(level) for level in UPPER)
+GRADED_LEVELS = ", ".join(_literal(level) for level in GRADED)
+# The transitions, on a record r of from_year joined to its person p.
+IS_GRADED = f"(r.enrolled_level IN ({GRADED_LEVELS}) AND r.enrolled_grade IS NOT NULL)"
+ENTERS_GRADE_1 = f"(r.enrolled_level = {PRESCHOOL} AND p.birth_year <= %(preschool_born_by)s)"
+COMPLETES_PRIMARY = f"({IS_GRADED} AND r.enrolled_level = {PRIMARY} AND r.enrolled_grade >= 5)"
+COMPLETES_LOWER = f"({IS_GRADED} AND r.enrolled_level = {LOWER} AND r.enrolled_grade >= 9)"
+LEAVES_SCHOOL = f"({IS_GRADED} AND r.enrolled_level IN ({UPPER_LEVELS}) AND r.enrolled_grade >= 12)"
+IN_FORCE = ("((u.valid_from IS NULL OR u.valid_from <= %(on)s) "
+            "AND (u.valid_to IS NULL OR u.valid_to >= %(on)s))")
+
+
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {"records": quote(SurveyRecord._meta.db_table), "persons": quote(Person._meta.db_table),
+            "units": quote(Unit._meta.db_table)}
+
+
+def _commune_ids(prefixes: list[str] | None) -> list[int] | None:
+    """The communes under the prefixes (None: every unit), looked up once so that the
+    records are picked by the (year, commune) index with an estimate the planner trusts."""
     if prefixes is None:
-        return Q()
+        return None
     condition = Q(pk__in=[])
     for prefix in prefixes:
-        condition |= Q(**{f"{field}__startswith": prefix})
-    return condition
+        condition |= Q(path__startswith=prefix)
+    return list(Unit.objects.filter(condition, kind=UnitKind.COMMUNE).values_list("pk", flat=True))
 
 
-def _age_at_least(age: int, year: int) -> Q:
-    return Q(person__birth_year__lte=year - age)
+def _source(prefixes: list[str] | None, from_year: int, to_year: int, *, with_next: bool) -> tuple[str, dict]:
+    """FROM and WHERE of the records of from_year in the units.
+
+    ``with_next`` joins each record to its to_year record, if any (``n``), for the
+    counts; the insert uses NOT EXISTS, which the planners turn into an anti-join.
+    """
+    tables = _tables()
+    params: dict = {"from_year": from_year, "to_year": to_year,
+                    "on": connection.ops.adapt_datefield_value(survey_date(to_year)),
+                    "preschool_born_by": from_year - PRESCHOOL_LEAVING_AGE}
+    where_units = ""
+    ids = _commune_ids(prefixes)
+    if ids is not None:
+        params.update({f"c{number}": pk for number, pk in enumerate(ids)})
+        placeholders = ", ".join(f"%(c{number})s" for number in range(len(ids))) or "NULL"
+        where_units = f" AND r.commune_id IN ({placeholders})"
+    next_join = (f" LEFT JOIN {tables['records']} n ON n.person_id = r.person_id AND n.year = %(to_year)s"
+                 if with_next else "")
+    sql = (f"FROM {tables['records']} r"
+           f" JOIN {tables['persons']} p ON p.id = r.person_id"
+           f" JOIN {tables['units']} u ON u.id = r.commune_id{next_join}"
+           f" WHERE r.year = %(from_year)s{where_units}")
+    return sql, params
 
 
 def _counts(prefixes: list[str] | None, from_year: int, to_year: int) -> RolloverResult:
-    """Every figure of the result in one aggregate query."""
-    on = survey_date(to_year)
-    existing = Exists(SurveyRecord.objects.filter(person_id=OuterRef("person_id"), year=to_year))
-    in_force = ((Q(commune__valid_from__isnull=True) | Q(commune__valid_from__lte=on))
-                & (Q(commune__valid_to__isnull=True) | Q(commune__valid_to__gte=on)))
-    records = SurveyRecord.objects.filter(_path_q(prefixes), year=from_year)
-    present = Q(status=Status.PRESENT)
-    new = present & ~Q(existing) & in_force
-    graded = Q(enrolled_level__in=GRADED, enrolled_grade__isnull=False)
-    figures = records.aggregate(
-        present=Count("id", filter=present),
-        already_recorded=Count("id", filter=present & Q(existing)),
-        leavers=Count("id", filter=~present),
-        outside_map=Count("id", filter=present & ~Q(existing) & ~in_force),
-        created=Count("id", filter=new),
-        into_grade_1=Count("id", filter=new & Q(enrolled_level=EnrolledLevel.PRESCHOOL)
-                           & _age_at_least(PRESCHOOL_LEAVING_AGE, from_year)),
-        primary_completed=Count("id", filter=new & graded & Q(enrolled_level=EnrolledLevel.PRIMARY,
-                                                               enrolled_grade__gte=5)),
-        lower_secondary_graduated=Count("id", filter=new & graded & Q(
-            enrolled_level=EnrolledLevel.LOWER_SECONDARY, enrolled_grade__gte=9)),
-        left_school=Count("id", filter=new & graded & Q(enrolled_level__in=UPPER, enrolled_grade__gte=12)),
-        moved_up=Count("id", filter=new & graded & (
-            Q(enrolled_level=EnrolledLevel.PRIMARY, enrolled_grade__lt=5)
-            | Q(enrolled_level=EnrolledLevel.LOWER_SECONDARY, enrolled_grade__lt=9)
-            | Q(enrolled_level__in=UPPER, enrolled_grade__lt=12))),
-    )
-    return RolloverResult(from_year, to_year, **figures)
+    """Every figure of the result in one pass over the records of from_year."""
+    source, params = _source(prefixes, from_year, to_year, with_next=True)
+    present = f"r.status = {PRESENT}"
+    new = f"{present} AND n.id IS NULL AND {IN_FORCE}"
+    figures = {
+        "present": present,
+        "already_recorded": f"{present} AND n.id IS NOT NULL",
+        "leavers": f"r.status <> {PRESENT}",
+        "outside_map": f"{present} AND n.id IS NULL AND NOT {IN_FORCE}",
+        "created": new,
+        "into_grade_1": f"{new} AND {ENTERS_GRADE_1}",
+        "primary_completed": f"{new} AND {COMPLETES_PRIMARY}",
+        "lower_secondary_graduated": f"{new} AND {COMPLETES_LOWER}",
+        "left_school": f"{new} AND {LEAVES_SCHOOL}",
+        "moved_up": (f"{new} AND {IS_GRADED} AND NOT {COMPLETES_PRIMARY} AND NOT {COMPLETES_LOWER} "
+                     f"AND NOT {LEAVES_SCHOOL}"),
+    }
+    columns = ", ".join(f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
+                        for condition in figures.values())
+    with connection.cursor() as cursor:
+        # No user text reaches the SQL: codes are checked literals, values are parameters.
+        cursor.execute(f"SELECT {columns} {source}", params)
+        row = cursor.fetchone()
+    return RolloverResult(from_year, to_year, **{name: int(value) for name, value in zip(figures, row,
+                                                                                       strict=True)})
 
 
 def _insert(prefixes: list[str] | None, from_year: int, to_year: int, user) -> int:
     """The INSERT … SELECT that writes the to_year records; returns how many."""
-    table = connection.ops.quote_name(SurveyRecord._meta.db_table)
-    persons = connection.ops.quote_name(Person._meta.db_table)
-    units = connection.ops.quote_name(Unit._meta.db_table)
+    source, params = _source(prefixes, from_year, to_year, with_next=False)
+    records = _tables()["records"]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     author = user.pk if getattr(user, "pk", None) else None
-    on = connection.ops.adapt_datefield_value(survey_date(to_year))
-    graded = "r.enrolled_level IN (%s, %s, %s, %s) AND r.enrolled_grade IS NOT NULL"
-    graded_params = [str(level) for level in GRADED]
-    preschool_leaver = "r.enrolled_level = %s AND p.birth_year <= %s"
-    preschool_params = [str(EnrolledLevel.PRESCHOOL), from_year - PRESCHOOL_LEAVING_AGE]
-    where_units = ""
-    unit_params: list = []
-    if prefixes is not None:
-        where_units = " AND (" + " OR ".join("u.path LIKE %s" for _prefix in prefixes) + ")"
-        unit_params = [prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                       for prefix in prefixes]
-        if connection.vendor == "sqlite":
-            where_units = where_units.replace("LIKE %s", "LIKE %s ESCAPE '\\'")
+    params.update(now=now, author=author, yes=True)
     sql = f"""
-        INSERT INTO {table} (created_at, updated_at, created_by_id, updated_by_id, is_demo, person_id, year,
-            commune_id, status, enrolled_level, enrolled_grade, preschool_completed, primary_completed_year,
-            lower_secondary_graduated_year, highest_grade_completed, literacy_stage_completed)
-        SELECT %s, %s, %s, %s, r.is_demo, r.person_id, %s, r.commune_id, r.status,
-            CASE WHEN {preschool_leaver} THEN %s
-                 WHEN {graded} AND r.enrolled_level = %s AND r.enrolled_grade >= 5 THEN %s
-                 WHEN {graded} AND r.enrolled_level = %s AND r.enrolled_grade >= 9 THEN %s
-                 WHEN {graded} AND r.enrolled_level IN (%s, %s) AND r.enrolled_grade >= 12 THEN ''
+        INSERT INTO {_tables()['records']} (created_at, updated_at, created_by_id, updated_by_id, is_demo,
+            person_id, year, commune_id, status, enrolled_level, enrolled_grade, preschool_completed,
+            primary_completed_year, lower_secondary_graduated_year, highest_grade_completed,
+            literacy_stage_completed)
+        SELECT %(now)s, %(now)s, %(author)s, %(author)s, r.is_demo, r.person_id, %(to_year)s, r.commune_id,
+            r.status,
+            CASE WHEN {ENTERS_GRADE_1} THEN {PRIMARY}
+                 WHEN {COMPLETES_PRIMARY} THEN {LOWER}
+                 WHEN {COMPLETES_LOWER} THEN {UPPER_GENERAL}
+                 WHEN {LEAVES_SCHOOL} THEN ''
                  ELSE r.enrolled_level END,
-            CASE WHEN {preschool_leaver} THEN 1
-                 WHEN {graded} AND r.enrolled_level IN (%s, %s) AND r.enrolled_grade >= 12 THEN NULL
-                 WHEN {graded} THEN r.enrolled_grade + 1
+            CASE WHEN {ENTERS_GRADE_1} THEN 1
+                 WHEN {LEAVES_SCHOOL} THEN NULL
+                 WHEN {IS_GRADED} THEN r.enrolled_grade + 1
                  ELSE r.enrolled_grade END,
-            CASE WHEN {preschool_leaver} THEN %s ELSE r.preschool_completed END,
-            CASE WHEN r.primary_completed_year IS NULL AND {graded} AND r.enrolled_level = %s
-                      AND r.enrolled_grade >= 5 THEN %s
+            CASE WHEN {ENTERS_GRADE_1} THEN %(yes)s ELSE r.preschool_completed END,
+            CASE WHEN r.primary_completed_year IS NULL AND {COMPLETES_PRIMARY} THEN %(to_year)s
                  ELSE r.primary_completed_year END,
-            CASE WHEN r.lower_secondary_graduated_year IS NULL AND {graded} AND r.enrolled_level = %s
-                      AND r.enrolled_grade >= 9 THEN %s
+            CASE WHEN r.lower_secondary_graduated_year IS NULL AND {COMPLETES_LOWER} THEN %(to_year)s
                  ELSE r.lower_secondary_graduated_year END,
-            CASE WHEN {graded} AND (r.highest_grade_completed IS NULL
-                                    OR r.highest_grade_completed < r.enrolled_grade)
+            CASE WHEN {IS_GRADED} AND (r.highest_grade_completed IS NULL
+                                       OR r.highest_grade_completed < r.enrolled_grade)
                  THEN r.enrolled_grade
                  ELSE r.highest_grade_completed END,
             r.literacy_stage_completed
-        FROM {table} r
-        JOIN {persons} p ON p.id = r.person_id
-        JOIN {units} u ON u.id = r.commune_id
-        WHERE r.year = %s AND r.status = %s
-          AND (u.valid_from IS NULL OR u.valid_from <= %s) AND (u.valid_to IS NULL OR u.valid_to >= %s)
-          {where_units}
-          AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.person_id = r.person_id AND n.year = %s)
-    """  # noqa: S608 (table names are the models'; every value is a parameter)
-    primary, lower = str(EnrolledLevel.PRIMARY), str(EnrolledLevel.LOWER_SECONDARY)
-    upper = [str(level) for level in UPPER]
-    params = [
-        now, now, author, author, to_year,
-        # enrolled_level
-        *preschool_params, primary,
-        *graded_params, primary, str(EnrolledLevel.LOWER_SECONDARY),
-        *graded_params, lower, str(EnrolledLevel.UPPER_SECONDARY),
-        *graded_params, *upper,
-        # enrolled_grade
-        *preschool_params,
-        *graded_params, *upper,
-        *graded_params,
-        # preschool_completed
-        *preschool_params, True,
-        # primary_completed_year
-        *graded_params, primary, to_year,
-        # lower_secondary_graduated_year
-        *graded_params, lower, to_year,
-        # highest_grade_completed
-        *graded_params,
-        # WHERE
-        from_year, str(Status.PRESENT), on, on, *unit_params, to_year,
-    ]
+        {source} AND r.status = {PRESENT} AND {IN_FORCE}
+          AND NOT EXISTS (SELECT 1 FROM {records} n WHERE n.person_id = r.person_id AND n.year = %(to_year)s)
+    """  # noqa: S608 (table names are the models', codes are checked literals, values are parameters)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -222,3 +222,11 @@ def test_neighbour_cannot_roll_dang_kang_over_from_the_page(client, neighbour_of
 def test_anonymous_is_sent_to_login_from_the_rollover_page(client):
     response = client.get(reverse("people:rollover"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_without_units_an_officer_rolls_over_only_their_scope(commune_officer, krong_bong, family):
+    elsewhere = testing.household(krong_bong.new["24481"], "H900")
+    other = testing.person(elsewhere, "01", birth_year=2015, year=FROM)
+    result = rollover.roll_over(None, FROM, user=commune_officer)
+    assert result.created == 9
+    assert not SurveyRecord.objects.filter(person=other, year=TO).exists()
