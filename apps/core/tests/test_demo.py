@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_loads_users_villages_and_organisations_once(krong_bong):
     first = load_demo()
-    assert first["villages"] > 0 and first["organisations"] > 0
+    assert first["villages"] > 0 and first["organisations"] > 0 and first["flags"] == 2
     second = load_demo()
-    assert second == {"villages": 0, "organisations": 0}
+    assert second == {"villages": 0, "organisations": 0, "flags": 0}
     assert Unit.objects.filter(kind="village", is_demo=False).count() == 0
     assert not Organisation.objects.filter(is_demo=False).exists()
 
