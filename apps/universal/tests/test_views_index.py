@@ -47,7 +47,7 @@ def test_officer_sees_the_levels_of_the_commune_and_what_it_lacks(client, regist
     row = communes["24454"]
     assert "Xã Dang Kang" in row
     assert re.findall(r"level (\d/\d)", row) == ["1/1", "2/3", "2/3", "2/2"]
-    assert "primary_entry 96,67% &lt; 98%" in row or "primary_entry 96,67% < 98%" in row
+    assert "primary_entry 96.67% &lt; 98%" in row or "primary_entry 96.67% < 98%" in row
     assert "lower_secondary_15_18 90% " in row
 
 
