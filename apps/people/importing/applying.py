@@ -81,16 +81,15 @@ class Applier:
         self._person_ids = count(-1, -1) if dry_run else self.writer.ids(Person)
         self._survey_ids = count(-1_000_000_000, -1) if dry_run else self.writer.ids(SurveyRecord)
         quote = connection.ops.quote_name
-        person_columns = ", ".join(f"p.{quote(column)}" for column in columns_of(
+        person_columns = ", ".join(quote(column) for column in columns_of(
             Person, ("id", "household", "code", *PERSON_FIELDS, "clan", "village")))
-        survey_columns = ", ".join(f"s.{quote(column)}" for column in columns_of(
-            SurveyRecord, ("id", "commune", *SURVEY_FIELDS)))
-        # Each stored person with the survey record of the year, if any (unique index (person, year)).
-        self._select = (
-            f"SELECT {person_columns}, {survey_columns} FROM {quote(Person._meta.db_table)} p "  # noqa: S608
-            f"LEFT JOIN {quote(SurveyRecord._meta.db_table)} s "
-            f"ON s.{quote('person_id')} = p.{quote('id')} AND s.{quote('year')} = %s "
-            f"WHERE p.{quote('household_id')} ")
+        survey_columns = ", ".join(quote(column) for column in columns_of(
+            SurveyRecord, ("person", "id", "commune", *SURVEY_FIELDS)))
+        # Two index lookups rather than a join, whose plan PostgreSQL may turn into a scan.
+        self._person_select = (f"SELECT {person_columns} FROM {quote(Person._meta.db_table)} "  # noqa: S608
+                               f"WHERE {quote('household_id')} ")
+        self._survey_select = (f"SELECT {survey_columns} FROM {quote(SurveyRecord._meta.db_table)} "  # noqa: S608
+                               f"WHERE {quote('year')} = %s AND {quote('person_id')} ")
 
     def _ids(self, model, count: int) -> list[int]:
         if not self.dry_run:
@@ -174,26 +173,31 @@ class Applier:
 
     # --- persons and survey records ------------------------------------------------------
 
+    def _query(self, cursor, select: str, ids: list[int], before: list) -> Iterator[tuple]:
+        """Rows of ``select`` ending "id in ``ids``": an array on PostgreSQL, batches on SQLite."""
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{select} = ANY(%s)", [*before, ids])
+            yield from cursor.fetchall()
+            return
+        for batch in _batches(ids):
+            cursor.execute(f"{select} IN ({', '.join(['%s'] * len(batch))})", [*before, *batch])
+            yield from cursor.fetchall()
+
     def _existing(self, household_ids: list[int]) -> dict[tuple[int, str], tuple]:
         """Stored persons of these households by (household, code), each with its survey record of the year.
 
-        A row is ``STORED_PERSON`` then ``STORED_SURVEY`` (all None without a record).
-        Raw queries, without the ORM's per-value preparation: the drivers return
-        dates and booleans as Python values (Django registers SQLite's converters).
+        A row is the person's columns then, from ``STORED_SURVEY``, the survey
+        record's id, commune and facts (or ``None`` without a record). Raw queries,
+        without the ORM's per-value preparation: the drivers return dates and
+        booleans as Python values (Django registers SQLite's converters).
         """
-        persons: dict[tuple[int, str], tuple] = {}
-        if connection.vendor == "postgresql":
-            # One array parameter, however many households.
-            queries = [(f"{self._select} = ANY(%s)", [self.year, household_ids])]
-        else:
-            queries = [(f"{self._select} IN ({', '.join(['%s'] * len(batch))})", [self.year, *batch])
-                       for batch in _batches(household_ids)]
         with connection.cursor() as cursor:
-            for sql, params in queries:
-                cursor.execute(sql, params)
-                for values in cursor.fetchall():
-                    persons[(values[1], values[2])] = values
-        return persons
+            persons = {(values[1], values[2]): values
+                       for values in self._query(cursor, self._person_select, household_ids, [])}
+            surveys = {values[0]: values[1:] for values in self._query(
+                cursor, self._survey_select, [values[0] for values in persons.values()], [self.year])}
+        missing = (None,) * (2 + len(SURVEY_FIELDS))
+        return {key: values + surveys.get(values[0], missing) for key, values in persons.items()}
 
     @staticmethod
     def _merge(new: tuple, stored: tuple, kept: list[int]) -> tuple:
