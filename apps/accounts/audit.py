@@ -97,6 +97,11 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     }
 
 
+def _repr(instance: models.Model) -> str:
+    """How the trail names a record: ``audit_repr`` when personal (codes, not names)."""
+    return str(getattr(instance, "audit_repr", None) or instance)
+
+
 def _unit_path(instance: models.Model) -> str:
     unit_field = getattr(instance, "unit_field", None)
     if not unit_field:
@@ -176,7 +181,7 @@ def _after_save(sender, instance, created, raw=False, **kwargs) -> None:
         AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
         model=sender._meta.label,
         object_id=str(instance.pk),
-        object_repr=str(instance),
+        object_repr=_repr(instance),
         unit_path=_unit_path(instance),
         before=before,
         after=after,
@@ -190,7 +195,7 @@ def _after_delete(sender, instance, **kwargs) -> None:
         AuditEntry.Action.DELETE,
         model=sender._meta.label,
         object_id=str(instance.pk),
-        object_repr=str(instance),
+        object_repr=_repr(instance),
         unit_path=_unit_path(instance),
         before=snapshot(instance),
     )

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Model, Q, QuerySet
 
 from apps.accounts.models import AuditEntry
+from apps.accounts.roles import PERSONAL_DATA
 from apps.accounts.scope import scope_for
 
 
@@ -19,6 +20,17 @@ def audit_log_for_user(user) -> QuerySet[AuditEntry]:
     if scope.is_empty:
         return entries.none()
     return entries.filter(scope.q("unit_path"))
+
+
+# Records whose field values are personal data (Luật 91/2025/QH15): their before/after
+# values are shown only to users holding PERSONAL_DATA on the entry's unit.
+PERSONAL_MODELS = {"people.Person", "people.SurveyRecord", "people.Household", "people.Clan"}
+
+
+def values_visible(user, entry: AuditEntry) -> bool:
+    if entry.model not in PERSONAL_MODELS:
+        return True
+    return scope_for(user, PERSONAL_DATA).covers_path(entry.unit_path or "/")
 
 
 def history_for(user, record: Model) -> QuerySet[AuditEntry]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import tokens
 from apps.accounts.forms import AuditSearchForm, TokenForm
-from apps.accounts.history import audit_log_for_user, search_audit_log
+from apps.accounts.history import audit_log_for_user, search_audit_log, values_visible
 from apps.accounts.models import ApiToken
 
 
@@ -50,7 +50,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(audit_log_for_user(request.user), pk=pk)
-    return render(request, "accounts/audit_entry.html", {"entry": entry})
+    return render(request, "accounts/audit_entry.html",
+                  {"entry": entry, "values_visible": values_visible(request.user, entry)})
 
 
 @login_required

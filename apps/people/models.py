@@ -168,6 +168,11 @@ class Person(RegistryRecord):
         return self.full_name
 
     @property
+    def audit_repr(self) -> str:
+        """Household and person codes: the audit log is read by people without personal-data rights."""
+        return f"{self.household.code}/{self.code}"
+
+    @property
     def masked_national_id(self) -> str:
         return f"{'•' * 8}{self.national_id[-4:]}" if self.national_id else ""
 
@@ -224,6 +229,10 @@ class SurveyRecord(RegistryRecord):
 
     def __str__(self) -> str:
         return f"{self.person} {self.year}"
+
+    @property
+    def audit_repr(self) -> str:
+        return f"{self.person.audit_repr} {self.year}"
 
 
 class ImportJob(models.Model):

@@ -49,6 +49,7 @@ from apps.accounts.audit import record_command
 from apps.accounts.roles import EDIT
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
+from apps.metrics.services import data_changed
 from apps.people.models import EnrolledLevel, Person, Status, SurveyRecord
 from apps.places.models import Unit, UnitKind
 from apps.places.services import survey_date
@@ -278,4 +279,6 @@ def roll_over(units: Unit | Iterable[Unit] | None, from_year: int, to_year: int 
         unit_path=prefixes[0] if prefixes and len(prefixes) == 1 else "",
         details={**result.as_dict(), "units": prefixes or ["*"]},
     )
+    # The insert bypasses model signals: tell the metrics cache which year changed.
+    data_changed("people.SurveyRecord", [str(to_year)])
     return result
