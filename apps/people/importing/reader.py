@@ -25,6 +25,7 @@ from apps.core.errors import DomainError, ImportFailed
 Source = str | os.PathLike | bytes | bytearray | IO[bytes] | IO[str] | Any
 XLSX_MAGIC = b"PK\x03\x04"
 _COUNT_BLOCK = 1 << 20
+_TEXT_BLOCK = 1 << 20  # characters
 
 
 @dataclass
@@ -84,8 +85,25 @@ def _nfc(line: str) -> str:
     return line if line.isascii() else unicodedata.normalize("NFC", line)
 
 
+def _nfc_lines(text: IO[str]) -> Iterator[str]:
+    """The lines of the text, NFC-normalised a block at a time (one call per block, not per line).
+
+    Blocks are cut after a line break, where no combining mark can be separated
+    from its letter; lines are split as ``newline=""`` does, for the csv module.
+    """
+    rest = ""
+    while block := text.read(_TEXT_BLOCK):
+        block = rest + block
+        cut = block.rfind("\n") + 1
+        block, rest = block[:cut], block[cut:]
+        if block:
+            yield from io.StringIO(_nfc(block), newline="")
+    if rest:
+        yield from io.StringIO(_nfc(rest), newline="")
+
+
 def _csv_rows(text: IO[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(map(_nfc, text), delimiter=delimiter)
+    reader = csv.reader(_nfc_lines(text), delimiter=delimiter)
     number = 1
     try:
         for cells in reader:

@@ -48,6 +48,9 @@ class ParsedRow(NamedTuple):
     clan: str | None  # clan name as written; None when the file has no clan column
 
 
+# A named tuple made from a plain one without its Python-level constructor: one row in a million.
+_new_row = tuple.__new__
+
 # Columns of Person and SurveyRecord filled from a row, in the order of the tuples above.
 PERSON_FIELDS = ("full_name", "name_key", "relation", "sex", "birth_year", "birth_date", "ethnicity",
                  "disability", "national_id")
@@ -397,7 +400,7 @@ class RowChecker:
             if type(commune) is RowError:
                 errors.append(commune)
             else:
-                commune_id = commune.pk
+                commune_id = commune.id  # the attribute, not the slower pk property
                 if village_name:
                     village = self.village_ids.get((commune_id, village_name)) or self.village(commune,
                                                                                                village_name)
@@ -407,8 +410,14 @@ class RowChecker:
                         village_id = village
         relation_code = facts[0]
         if commune_id and household_code:
-            self._remember(number, commune_id, household_code, person_code, village_id, village_name,
-                           relation_code, errors)
+            household = self.households.get((commune_id, household_code))
+            if household is None:  # the household's first row: nothing to compare yet
+                self.households[(commune_id, household_code)] = [
+                    village_id, number, village_name, int(relation_code == HEAD),
+                    {intern(person_code): number} if person_code else {}]
+            else:
+                self._remember(household, number, commune_id, household_code, person_code, village_id,
+                               relation_code, errors)
         if errors:
             return None, errors
         if "  " in full_name or not full_name.isprintable():
@@ -416,22 +425,16 @@ class RowChecker:
         person = (full_name, full_name.casefold(), relation_code, facts[1], birth_year, birth_date, ethnicity,
                   facts[2], national_id)
         survey = (facts[3], facts[4], facts[5], facts[6], years[0], years[1], facts[7], facts[8])
-        return ParsedRow(number, commune_id, village_id, household_code, person_code, person, survey,
-                         clan), errors
+        return _new_row(ParsedRow, (number, commune_id, village_id, household_code, person_code, person,
+                                    survey, clan)), errors
 
-    def _remember(self, number: int, commune_id: int, household_code: str, person_code: str,
-                  village_id: int, village_name: str, relation: str, errors: list[RowError]) -> None:
-        """Duplicate keys and households spread over several villages, across the whole file.
+    def _remember(self, household: list, number: int, commune_id: int, household_code: str,
+                  person_code: str, village_id: int, relation: str, errors: list[RowError]) -> None:
+        """Another row of a household: duplicate keys, a second village, heads counted.
 
         Person codes are kept per household (interned: "01", "02"… repeat a million
         times), which is lighter than one key string per person.
         """
-        household = self.households.get((commune_id, household_code))
-        if household is None:
-            self.households[(commune_id, household_code)] = [
-                village_id, number, village_name, int(relation == HEAD),
-                {intern(person_code): number} if person_code else {}]
-            return
         if relation == HEAD:
             household[3] += 1
         if village_id and household[0] and village_id != household[0]:
