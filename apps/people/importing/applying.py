@@ -30,7 +30,8 @@ HOUSEHOLD_INSERT = ("id", "commune", "village", "code")
 CLAN_INSERT = ("id", "commune", "name", "name_key")
 PERSON_INSERT = ("id", "household", "commune", "village", "code", *PERSON_FIELDS, "clan")
 PERSON_UPDATE = ("updated_at", "updated_by", *PERSON_FIELDS, "clan", "village")
-SURVEY_INSERT = ("id", "person", "year", "commune", *SURVEY_FIELDS)
+# A survey record's id is left to the database: nothing refers to a new record during the import.
+SURVEY_INSERT = ("person", "year", "commune", *SURVEY_FIELDS)
 SURVEY_UPDATE = ("updated_at", "updated_by", "commune", *SURVEY_FIELDS)
 
 
@@ -77,9 +78,8 @@ class Applier:
         self.survey_kept = [i for i, name in enumerate(SURVEY_FIELDS)
                             if OPTIONAL_SOURCES[name] not in positions]
         self._fake = 0
-        # New persons and survey records take their ids as they come (fake, negative ones in a dry run).
+        # New persons take their ids as they come (fake, negative ones in a dry run).
         self._person_ids = count(-1, -1) if dry_run else self.writer.ids(Person)
-        self._survey_ids = count(-1_000_000_000, -1) if dry_run else self.writer.ids(SurveyRecord)
         quote = connection.ops.quote_name
         person_columns = ", ".join(quote(column) for column in columns_of(
             Person, ("id", "household", "code", *PERSON_FIELDS, "clan", "village")))
@@ -218,7 +218,7 @@ class Applier:
         stored_persons = self._existing(lookup) if lookup else {}
         counts = self.counts
         year = self.year
-        person_ids, survey_ids = self._person_ids, self._survey_ids
+        person_ids = self._person_ids
         new_persons: list[tuple] = []  # PERSON_INSERT
         new_surveys: list[tuple] = []  # SURVEY_INSERT
         person_updates: list[tuple] = []
@@ -231,7 +231,7 @@ class Applier:
                 person_id = next(person_ids)
                 new_persons.append((person_id, household_id, row.commune_id, village_id, row.person_code,
                                     *row.person, clan_id))
-                new_surveys.append((next(survey_ids), person_id, year, row.commune_id, *row.survey))
+                new_surveys.append((person_id, year, row.commune_id, *row.survey))
                 continue
             person_id = stored[0]
             stored_person = stored[3:STORED_SURVEY]
@@ -246,7 +246,7 @@ class Applier:
                 person_updates.append((now, user_id, *values, person_id))
             survey_id = stored[STORED_SURVEY]
             if survey_id is None:
-                new_surveys.append((next(survey_ids), person_id, year, row.commune_id, *row.survey))
+                new_surveys.append((person_id, year, row.commune_id, *row.survey))
                 continue
             stored_survey = stored[STORED_SURVEY + 1:]  # commune, SURVEY_FIELDS
             survey = (row.commune_id, *self._merge(row.survey, stored_survey[1:], self.survey_kept))
