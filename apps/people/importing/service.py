@@ -161,11 +161,13 @@ def import_people(
         for error in failure.errors:
             result.add_error(error)
         result.applied = False
+    if not result.ok:
+        result.counts = Counts()  # nothing was written; partial counts would mislead
     return result
 
 
 def _audit(result: ImportResult, checker: RowChecker, user) -> None:
-    communes = [unit for unit in checker.communes.values() if isinstance(unit, Unit)]
+    communes = list({unit.pk: unit for unit in checker.communes.values() if isinstance(unit, Unit)}.values())
     details = {"file": result.filename, "year": result.year, **result.summary(),
                "communes": sorted(unit.code for unit in communes),
                "user": user.get_username() if user is not None else ""}

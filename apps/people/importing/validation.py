@@ -13,6 +13,7 @@ from operator import itemgetter
 from sys import intern
 from typing import Any, NamedTuple
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
 from apps.people import vocabulary
 from apps.people.ethnicities import ethnicity_code
+from apps.people.importing.columns import COLUMN_NAMES
 from apps.people.models import LEVEL_GRADES, EnrolledLevel, Relation
 from apps.places import services as places
 from apps.places.models import VILLAGE_TYPES, Unit, UnitKind
@@ -137,12 +139,10 @@ class RowChecker:
 
     def __init__(self, positions: dict[str, int], *, year: int, user=None, create_villages: bool = False,
                  dry_run: bool = False, today: dt.date | None = None) -> None:
-        from apps.people.importing.columns import COLUMN_NAMES
-
         self.positions = positions
         self.year = year
         self.on = places.survey_date(year)
-        self.today = today or dt.date.today()
+        self.today = today or timezone.localdate()
         self.user = user
         self.edit_scope = scope_for(user, EDIT) if user is not None else None
         self.create_villages = create_villages
