@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import audit
 from apps.core.errors import DomainError, ImportFailed
+from apps.metrics.services import data_changed
 from apps.people.importing.applying import Applier, Counts
 from apps.people.importing.columns import map_header
 from apps.people.importing.reader import Source, open_table, source_name
@@ -156,6 +157,10 @@ def import_people(
                     transaction.set_rollback(True)
                     return result
                 _audit(result, checker, user)
+                # Bulk writes bypass model signals: the metrics of the year (and, for
+                # the static facts of persons, of every year) must be recomputed.
+                data_changed("people.SurveyRecord", [year])
+                data_changed("people.Person")
                 result.applied = True
     except ImportFailed as failure:
         for error in failure.errors:
