@@ -41,16 +41,23 @@ class Table:
 
 def source_name(source: Source) -> str:
     """The file name of a path or an uploaded file, for messages and the audit trail."""
-    if isinstance(source, (str, os.PathLike)):
+    if isinstance(source, os.PathLike):
         return Path(source).name
+    if isinstance(source, str):
+        return ""
     name = getattr(source, "name", "") or ""
     return Path(str(name)).name if name else ""
 
 
 def _binary_stream(source: Source) -> tuple[IO[bytes] | IO[str], bool]:
-    """An open stream on the source and whether this module opened it (and must close it)."""
-    if isinstance(source, (str, os.PathLike)):
+    """An open stream on the source and whether this module opened it (and must close it).
+
+    As in ``apps.places.loading.read_text``: a ``str`` is the text itself, a path is a ``Path``.
+    """
+    if isinstance(source, os.PathLike):
         return open(source, "rb"), True  # closed by open_table
+    if isinstance(source, str):
+        return io.StringIO(source, newline=""), True
     if isinstance(source, (bytes, bytearray)):
         return io.BytesIO(bytes(source)), True
     stream = source

@@ -145,3 +145,8 @@ def test_a_semicolon_file_with_a_byte_order_mark_is_read(krong_bong):
     result = import_people(b"\xef\xbb\xbf" + text.encode("utf-8"), year=2026, create_villages=True)
     assert result.ok, [error.bilingual() for error in result.errors]
     assert result.counts.persons_created == 60
+
+
+def test_a_string_is_read_as_the_text_of_the_file(krong_bong):
+    result = import_people(SAMPLE.read_text(encoding="utf-8"), year=2026, create_villages=True)
+    assert result.ok and result.counts.persons_created == 60
