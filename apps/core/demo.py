@@ -167,7 +167,7 @@ DEMO_FLAG_SOURCE = "Dữ liệu demo, không phải quyết định chính thứ
 
 
 class PlacesMissing(Exception):
-    pass
+    """The national lists are not loaded yet (``manage.py load_places``)."""
 
 
 class PopulationInUse(Exception):

@@ -104,7 +104,7 @@ def progress_of(job: ImportJob) -> tuple[int, int]:
             data = json.loads(_progress_path(job.pk).read_text(encoding="utf-8"))
             return int(data["done"]), int(data["total"])
         except (OSError, ValueError, KeyError):
-            pass
+            pass  # no progress file yet: the job's own row answers
     return job.rows_done, job.rows_total
 
 

@@ -68,7 +68,7 @@ def _binary_stream(source: Source) -> tuple[IO[bytes] | IO[str], bool]:
         try:
             stream.seek(0)
         except (OSError, ValueError):
-            pass
+            pass  # an unseekable stream is read from where it stands
     return stream, False
 
 
