@@ -43,6 +43,7 @@ from django.db import connection
 from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 
+from apps.people.importing.sql import tuned_connection  # the same SQLite page cache as imports
 from apps.people.models import Clan, Disability, EnrolledLevel, Household, Person, Relation, SurveyRecord
 from apps.places.models import Unit
 from apps.places.services import normalise_name
@@ -50,7 +51,6 @@ from apps.places.services import normalise_name
 SURVEY_YEARS = (2025, 2026)
 REFERENCE_YEAR = SURVEY_YEARS[-1]
 CHUNK_HOUSEHOLDS = 2000
-SQLITE_CACHE_KIB = 256 * 1024
 MATRILINEAL = {"12", "20"}  # Ê Đê, M'Nông
 BUON_GROUPS = {"12", "20"}  # households living mostly in the buôn
 BUON_SHARE = 0.85
@@ -598,26 +598,6 @@ class _Commune:
 
 
 @contextmanager
-def _large_page_cache() -> Iterator[None]:
-    """A larger SQLite page cache while writing: the default 2 MB thrashes on the registry's indexes.
-
-    The setting belongs to the connection, so it is put back afterwards.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {previous}")
-
-
-@contextmanager
 def _indexes_built_once() -> Iterator[None]:
     """Build the registry's secondary indexes once, sorted, after the load.
 
@@ -696,7 +676,7 @@ def write_population(plans: Sequence[CommunePlan], seed: int) -> PopulationCount
     counts = PopulationCounts()
     writer = _Writer()
     ids = _Ids()
-    with _large_page_cache(), _indexes_built_once(), _foreign_keys_checked_once():
+    with tuned_connection(), _indexes_built_once(), _foreign_keys_checked_once():
         for plan in plans:
             if plan.persons > 0:
                 _Commune(plan, seed, writer, ids, counts).run()
