@@ -32,7 +32,7 @@ run: install
 
 serve:
 	@echo "Khuyến học: http://$(HOST):$(PORT)/"
-	@echo "Tài khoản demo / demo logins: admin, tinh, krongbong, dangkang, hoason — mật khẩu / password: demo"
+	@echo "Tài khoản demo / demo logins: admin, tinh, krongbong, dangkang, hoason, hoikh, thuquy — mật khẩu / password: demo"
 	@trap 'kill 0' EXIT INT TERM; \
 	DEMO=1 $(PY) manage.py db_worker --queue-name '*' & \
 	DEMO=1 $(VENV)/bin/gunicorn khuyenhoc.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \

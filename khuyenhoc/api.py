@@ -26,11 +26,15 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 
 from apps.accounts import audit
 from apps.accounts.tokens import authenticate_token
+from apps.association.api import router as association_router
 from apps.core.errors import DomainError
+from apps.fund.api import router as fund_router
 from apps.organisations.api import router as organisations_router
 from apps.people.api import router as people_router
 from apps.people.api_import import router as people_import_router
 from apps.places.api import router as places_router
+from apps.plans.api import router as plans_router
+from apps.recognition.api import router as recognition_router
 from apps.universal.api import router as universal_router
 
 
@@ -97,6 +101,10 @@ api.add_router("", organisations_router)
 api.add_router("", people_router)
 api.add_router("", people_import_router)
 api.add_router("", universal_router)
+api.add_router("", recognition_router)
+api.add_router("", plans_router)
+api.add_router("", association_router)
+api.add_router("", fund_router)
 
 
 def _errors(request: HttpRequest, errors: list[DomainError], status: int) -> HttpResponse:

@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "apps.people",
     "apps.metrics",
     "apps.universal",
+    "apps.recognition",
+    "apps.plans",
+    "apps.association",
+    "apps.fund",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,10 @@ urlpatterns = [
     path("organisations/", include("apps.organisations.urls")),
     path("people/", include("apps.people.urls")),
     path("pcgd/", include("apps.universal.urls")),
+    path("recognition/", include("apps.recognition.urls")),
+    path("plans/", include("apps.plans.urls")),
+    path("association/", include("apps.association.urls")),
+    path("fund/", include("apps.fund.urls")),
     path("api/v1/", include("khuyenhoc.api_urls")),
 ]
 

@@ -17,6 +17,8 @@ EDIT = "edit"  # registries of the unit: villages, organisations, flags
 PERSONAL_DATA = "personal_data"  # see named persons (people registry)
 FUND = "fund"  # post to the khuyến học fund
 ASSOCIATION = "association"  # manage association branches and members
+RECOGNITION = "recognition"  # run learning-model title campaigns: register, score, review, decide
+PLANS = "plans"  # documents, targets, tasks and supervision; report progress on tasks
 MANAGE_USERS = "manage_users"
 
 PROVINCE, DISTRICT, COMMUNE, VILLAGE = "province", "district", "commune", "village"
@@ -42,16 +44,19 @@ ROLES: dict[str, Role] = {
     role.code: role
     for role in [
         _role("system_admin", _("System administrator"), set(),
-              {EDIT, PERSONAL_DATA, FUND, ASSOCIATION, MANAGE_USERS}),
-        _role("province_officer", _("Province officer"), {PROVINCE}, {EDIT, PERSONAL_DATA}),
+              {EDIT, PERSONAL_DATA, FUND, ASSOCIATION, RECOGNITION, PLANS, MANAGE_USERS}),
+        _role("province_officer", _("Province officer"), {PROVINCE},
+              {EDIT, PERSONAL_DATA, RECOGNITION, PLANS}),
         _role("province_viewer", _("Province viewer"), {PROVINCE}, set()),
-        _role("district_officer", _("District officer"), {DISTRICT}, {EDIT, PERSONAL_DATA}),
+        _role("district_officer", _("District officer"), {DISTRICT},
+              {EDIT, PERSONAL_DATA, RECOGNITION, PLANS}),
         _role("district_viewer", _("District viewer"), {DISTRICT}, set()),
-        _role("commune_officer", _("Commune officer"), {COMMUNE}, {EDIT, PERSONAL_DATA}),
+        _role("commune_officer", _("Commune officer"), {COMMUNE},
+              {EDIT, PERSONAL_DATA, RECOGNITION, PLANS}),
         _role("commune_viewer", _("Commune viewer"), {COMMUNE}, set()),
-        _role("village_head", _("Village head"), {VILLAGE}, {EDIT, PERSONAL_DATA}),
+        _role("village_head", _("Village head"), {VILLAGE}, {EDIT, PERSONAL_DATA, RECOGNITION}),
         _role("association_officer", _("Association officer"), {PROVINCE, DISTRICT, COMMUNE},
-              {ASSOCIATION}),
+              {ASSOCIATION, FUND, RECOGNITION, PLANS}),
         _role("fund_treasurer", _("Fund treasurer"), {PROVINCE, DISTRICT, COMMUNE}, {FUND}),
     ]
 }

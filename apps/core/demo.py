@@ -16,6 +16,8 @@ persons, households, clans and surveys, never a real record.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import time
 from dataclasses import dataclass, field
 
@@ -58,6 +60,10 @@ DEMO_USERS = [
              "cán bộ huyện Krông Bông (trước 1/7/2025) / officer of the former Huyện Krông Bông"),
     DemoUser("dangkang", "commune_officer", "cán bộ xã Dang Kang / commune officer, Xã Dang Kang"),
     DemoUser("hoason", "commune_officer", "cán bộ xã Hòa Sơn / commune officer, Xã Hòa Sơn"),
+    DemoUser("hoikh", "association_officer",
+             "Hội Khuyến học xã Dang Kang / association officer, Xã Dang Kang"),
+    DemoUser("thuquy", "fund_treasurer",
+             "thủ quỹ quỹ khuyến học xã Dang Kang / fund treasurer, Xã Dang Kang"),
 ]
 
 # Villages of the legacy communes (history of the map); the population lives in the 2025 ones.
@@ -258,7 +264,7 @@ def load_demo() -> dict[str, int]:
                 _organisation(commune, name, kind, top.get(kind))
         _users({
             "admin": None, "tinh": province, "krongbong": district,
-            "dangkang": communes[1], "hoason": communes[2],
+            "dangkang": communes[1], "hoason": communes[2], "hoikh": communes[1], "thuquy": communes[1],
         })
         return {
             "villages": villages,
@@ -346,3 +352,18 @@ def _load_population(persons: int, seed: int, last: dict) -> PopulationResult:
         data_changed("people.SurveyRecord", SURVEY_YEARS)
         return PopulationResult(persons, seed, "replaced" if removed else "generated", removed, counts,
                                 time.perf_counter() - started)
+
+
+# The modules' own demo data, loaded after the population in this order (the fund
+# needs the association's committees, titles need households). Each module has
+# ``load() -> list[str]``: idempotent, returning the lines to print.
+DEMO_EXTENSIONS = ("apps.association.demo", "apps.fund.demo", "apps.recognition.demo", "apps.plans.demo")
+
+
+def load_extensions() -> list[str]:
+    lines: list[str] = []
+    for name in DEMO_EXTENSIONS:
+        if importlib.util.find_spec(name) is None:
+            continue
+        lines.extend(importlib.import_module(name).load())
+    return lines

@@ -21,7 +21,7 @@ def test_demo_loads_users_villages_and_organisations_once(krong_bong):
 def test_demo_users_see_exactly_their_scope(krong_bong):
     load_demo()
     users = {user.username: user for user in get_user_model().objects.all()}
-    assert sorted(users) == ["admin", "dangkang", "hoason", "krongbong", "tinh"]
+    assert sorted(users) == ["admin", "dangkang", "hoason", "hoikh", "krongbong", "thuquy", "tinh"]
     assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
     assert scope_for(users["admin"]).everything
     dang_kang, hoa_son = krong_bong.new["24454"], krong_bong.new["24481"]
@@ -31,3 +31,7 @@ def test_demo_users_see_exactly_their_scope(krong_bong):
     assert not scope_for(users["dangkang"]).covers(hoa_son)
     assert not scope_for(users["hoason"]).covers(dang_kang)
     assert scope_for(users["hoason"]).covers(krong_bong.legacy["24472"])  # Ea Trul
+    assert scope_for(users["thuquy"], "fund").covers(dang_kang)
+    assert not scope_for(users["thuquy"], "fund").covers(hoa_son)
+    assert not scope_for(users["thuquy"], "personal_data").covers(dang_kang)
+    assert scope_for(users["hoikh"], "association").covers(dang_kang)

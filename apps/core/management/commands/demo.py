@@ -15,6 +15,7 @@ from apps.core.demo import (
     PopulationInUse,
     demo_flags,
     load_demo,
+    load_extensions,
     load_population,
 )
 
@@ -70,6 +71,8 @@ class Command(BaseCommand):
             if counts.defects:
                 defects = ", ".join(f"{name} {count}" for name, count in sorted(counts.defects.items()))
                 self.stdout.write(f"Data-quality defects made on purpose: {defects}.")
+        for line in load_extensions():
+            self.stdout.write(line)
         self.stdout.write("Tài khoản demo / demo logins (mật khẩu / password: "
                           f"{DEMO_PASSWORD}):")
         for user in DEMO_USERS:

@@ -1,0 +1,5 @@
+"""The API of the association app."""
+
+from ninja import Router
+
+router = Router(tags=["association"])

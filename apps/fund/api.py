@@ -1,0 +1,5 @@
+"""The API of the fund app."""
+
+from ninja import Router
+
+router = Router(tags=["fund"])

@@ -1,0 +1,6 @@
+"""Pages of the fund app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "fund"
+urlpatterns: list = []
