@@ -1,0 +1,120 @@
+"""The campaign workflow: register, score from the registry, by hand, approve, decide, lock, reopen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from apps.core.errors import DomainError
+from apps.people import testing as people
+from apps.recognition import services
+from apps.recognition.models import Campaign, Registration, Score
+from apps.recognition.tests.conftest import YEAR
+
+
+def _family(commune, code: str, *, child_enrolled: bool = True):
+    home = people.household(commune, code)
+    people.person(home, "01", birth_year=YEAR - 40, year=YEAR, highest_grade_completed=9)
+    people.person(
+        home,
+        "02",
+        birth_year=YEAR - 10,
+        year=YEAR,
+        enrolled_level="primary" if child_enrolled else "",
+        enrolled_grade=4 if child_enrolled else None,
+        highest_grade_completed=3,
+    )
+    return home
+
+
+def test_a_village_is_registered_in_bulk_once(campaign, village, dang_kang, commune_officer):
+    _family(dang_kang, "H001")
+    _family(dang_kang, "H002")
+    assert services.register_village_households(campaign, village, commune_officer) == 2
+    assert services.register_village_households(campaign, village, commune_officer) == 0
+    assert campaign.registrations.count() == 2
+
+
+def test_a_household_is_registered_once_and_only_in_its_commune(
+    campaign, dang_kang, krong_bong, commune_officer
+):
+    home = _family(dang_kang, "H001")
+    services.register(campaign, home, commune_officer)
+    with pytest.raises(DomainError, match="already registered"):
+        services.register(campaign, home, commune_officer)
+    elsewhere = _family(krong_bong.new["24481"], "H009")
+    with pytest.raises(DomainError, match="is not in"):
+        services.register(campaign, elsewhere, commune_officer)
+
+
+def test_the_neighbour_officer_cannot_register(campaign, dang_kang, neighbour_officer):
+    with pytest.raises(PermissionDenied):
+        services.register(campaign, _family(dang_kang, "H001"), neighbour_officer)
+
+
+def test_the_whole_workflow_ends_in_a_locked_campaign(
+    campaign, village, dang_kang, commune_officer, association_officer
+):
+    _family(dang_kang, "H001")
+    _family(dang_kang, "H002", child_enrolled=False)
+    services.register_village_households(campaign, village, commune_officer)
+    services.autoscore_campaign(campaign, commune_officer)
+    good = Registration.objects.get(household__code="H001")
+    bad = Registration.objects.get(household__code="H002")
+    assert Score.objects.get(registration=good, indicator__code="1a").points == 10
+    assert Score.objects.get(registration=bad, indicator__code="1a").points == 0
+    assert good.status == Registration.Status.REGISTERED and not good.complete
+
+    with pytest.raises(DomainError, match="from 0 to 10"):
+        services.record_scores(good, {"1b": 11}, commune_officer)
+    with pytest.raises(DomainError, match="computed from the registry"):
+        services.record_scores(good, {"1a": 10}, commune_officer)
+    good = services.record_scores(good, {"1b": 8, "2b": 7}, commune_officer)
+    assert (good.status, good.total_points, good.passed) == (Registration.Status.SCORED, 35, True)
+    bad = services.record_scores(bad, {"1b": 10, "2b": 10}, commune_officer)
+    assert bad.passed is False
+    assert bad.result_detail["failures"] == [{"item": "1a", "rule": "required", "value": 0, "threshold": 10}]
+
+    with pytest.raises(DomainError, match="someone else"):
+        services.approve(good, commune_officer)
+    services.approve(good, association_officer)
+    services.approve(bad, association_officer)
+    with pytest.raises(DomainError, match="does not meet"):
+        services.decide(
+            campaign,
+            commune_officer,
+            number="12/QĐ-UBND",
+            date=dt.date(2026, 12, 1),
+            signer="Chủ tịch UBND xã",
+            registrations=[good, bad],
+        )
+    decision = services.decide(
+        campaign,
+        commune_officer,
+        number="12/QĐ-UBND",
+        date=dt.date(2026, 12, 1),
+        signer="Chủ tịch UBND xã",
+        registrations=[good],
+    )
+    campaign.refresh_from_db()
+    assert campaign.locked and campaign.status == Campaign.Status.DECIDED
+    assert list(services.public_list(campaign)) == [Registration.objects.get(pk=good.pk)]
+    assert decision.registrations.count() == 1
+
+    with pytest.raises(DomainError, match="locked"):
+        services.record_scores(bad, {"1b": 9}, commune_officer)
+    with pytest.raises(DomainError, match="locked"):
+        services.register_village_households(campaign, village, commune_officer)
+    with pytest.raises(DomainError, match="why"):
+        services.reopen(campaign, commune_officer, "  ")
+    services.reopen(campaign, commune_officer, "Sai sót điểm hộ H002")
+    services.record_scores(bad, {"1b": 9}, commune_officer)
+    assert Registration.objects.get(pk=good.pk).status == Registration.Status.RECOGNISED
+
+
+def test_approval_needs_every_indicator(campaign, dang_kang, commune_officer, association_officer):
+    registration = services.register(campaign, _family(dang_kang, "H001"), commune_officer)
+    with pytest.raises(DomainError, match="missing"):
+        services.approve(registration, association_officer)
