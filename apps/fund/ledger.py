@@ -16,8 +16,11 @@ checks it against the sum of the lines.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -57,6 +60,24 @@ def Cr(account: str, amount: int, restriction: str = "") -> Line:
     return Line(account, amount, False, restriction)
 
 
+_demo: contextvars.ContextVar[bool] = contextvars.ContextVar("fund_demo", default=False)
+
+
+@contextmanager
+def demo_data() -> Iterator[None]:
+    """Mark every fund record written in the block as demo data (ledger rows cannot be
+    marked afterwards: they are never updated)."""
+    token = _demo.set(True)
+    try:
+        yield
+    finally:
+        _demo.reset(token)
+
+
+def is_demo() -> bool:
+    return _demo.get()
+
+
 def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
     first_month = 3 * ((day.month - 1) // 3) + 1
     start = dt.date(day.year, first_month, 1)
@@ -86,7 +107,7 @@ def period_for(fund: Fund, day: dt.date) -> Period:
     if period is None:
         try:
             with transaction.atomic():
-                period = Period.objects.create(fund=fund, start=start, end=end)
+                period = Period.objects.create(fund=fund, start=start, end=end, is_demo=is_demo())
         except IntegrityError:  # created meanwhile by a posting that did not lock the fund
             period = Period.objects.get(fund=fund, start=start)
     return period
@@ -131,13 +152,13 @@ def post(fund: Fund, *, date: dt.date, kind: str, lines: list[Line], user=None, 
     entry = JournalEntry.objects.create(
         fund=fund, date=date, period=period, kind=kind, memo=memo[:300], reverses=reverses,
         reason=reason[:300], posted_by=user if getattr(user, "pk", None) else None,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=user if getattr(user, "pk", None) else None, is_demo=is_demo(),
     )
     deltas: dict[int, int] = defaultdict(int)
     for line in lines:
         account = accounts[line.account]
         EntryLine.objects.create(
-            entry=entry, account=account, restriction=line.restriction,
+            entry=entry, account=account, restriction=line.restriction, is_demo=is_demo(),
             debit=line.amount if line.debit else 0, credit=0 if line.debit else line.amount,
         )
         deltas[account.pk] += line.amount if line.debit else -line.amount

@@ -290,7 +290,7 @@ def create_fund(user, *, code: str, name: str, unit: Unit, holder: Organisation 
     try:
         with transaction.atomic():
             fund = Fund.objects.create(code=code, name=name, unit=unit, holder=holder,
-                                       created_by=_real_user(user))
+                                       created_by=_real_user(user), is_demo=ledger.is_demo())
     except IntegrityError:
         raise DomainError(_("A fund with the code “%(code)s” exists already."), {"code": code},
                           column="code") from None
@@ -324,7 +324,8 @@ def _receive(user, fund: Fund, *, amount: int, day: dt.date, method: str, purpos
     return Donation.objects.create(
         fund=fund, amount=amount, method=method, date=day, purpose=purpose, receipt_year=day.year,
         receipt_seq=seq, entry=entry, pledge=pledge, in_kind_description=in_kind_description,
-        public_consent=public_consent, note=note, created_by=_real_user(user), **donor,
+        public_consent=public_consent, note=note, created_by=_real_user(user), is_demo=ledger.is_demo(),
+        **donor,
     )
 
 
@@ -370,7 +371,7 @@ def record_pledge(user, fund: Fund, *, amount: Any, date: dt.date | str | None =
     entry = ledger.post(fund, date=day, kind=EntryKind.PLEDGE, user=user, memo=str(_("Pledge")),
                         lines=[Dr(PLEDGES, amount, purpose), Cr(_income(purpose), amount, purpose)])
     return Pledge.objects.create(fund=fund, amount=amount, date=day, due_date=due_date, purpose=purpose,
-                                 entry=entry, created_by=_real_user(user), **donor)
+                                 entry=entry, created_by=_real_user(user), is_demo=ledger.is_demo(), **donor)
 
 
 def pledge_outstanding(pledge: Pledge) -> int:
@@ -466,7 +467,7 @@ def create_programme(user, fund: Fund, *, kind: str, name: str, year: int, crite
     return Programme.objects.create(
         fund=fund, kind=kind, name=name, year=year, criteria=(criteria or "").strip(),
         purpose=_text(purpose, "purpose", 100), standard_amount=standard,
-        decision=_text(decision, "decision", 100), created_by=_real_user(user),
+        decision=_text(decision, "decision", 100), created_by=_real_user(user), is_demo=ledger.is_demo(),
     )
 
 
@@ -487,7 +488,7 @@ def propose_disbursement(user, programme: Programme, *, amount: Any, beneficiary
                           column="beneficiary_name")
     return Disbursement.objects.create(
         programme=programme, beneficiary_person=person, beneficiary_name=name, amount=amount, method=method,
-        note=_text(note, "note", 300), proposed_by=user, created_by=user,
+        note=_text(note, "note", 300), proposed_by=user, created_by=user, is_demo=ledger.is_demo(),
     )
 
 
@@ -604,6 +605,6 @@ def set_honour_level(user, fund: Fund, *, name: str, minimum: Any) -> HonourLeve
     minimum = parse_amount(minimum, "minimum")
     level, _created = HonourLevel.objects.update_or_create(
         fund=fund, minimum=minimum, defaults={"name": name, "updated_by": _real_user(user)},
-        create_defaults={"name": name, "created_by": _real_user(user)},
+        create_defaults={"name": name, "created_by": _real_user(user), "is_demo": ledger.is_demo()},
     )
     return level
