@@ -32,6 +32,12 @@ from apps.core.errors import DomainError
 JUDGINGS = ("points", "bands", "levels")
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$")
 SET_CODE_RE = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
+SET_KEYS = {"code", "title", "name", "document", "valid_from", "valid_to", "unit", "judging", "total_points",
+            "pass_rule", "is_illustrative", "notes", "criteria"}
+DOCUMENT_KEYS = {"number", "issuer", "date", "title"}
+PASS_RULE_KEYS = {"total_min", "criterion_min", "indicator_min", "required", "bands"}
+CRITERION_KEYS = {"code", "name", "max_points", "min_points", "indicators"}
+INDICATOR_KEYS = {"code", "name", "max_points", "min_points", "scoring", "level", "known", "params"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,15 @@ class SetSpec:
     def indicators(self) -> list[IndicatorSpec]:
         return [indicator for criterion in self.criteria for indicator in criterion.indicators]
 
+    @property
+    def has_all_maxima(self) -> bool:
+        """Whether every criterion and indicator has its maximum (a set judged by levels needs none)."""
+        if self.judging == "levels":
+            return True
+        return all(c.max_points is not None for c in self.criteria) and all(
+            i.max_points is not None for i in self.indicators
+        )
+
     def indicator(self, code: str) -> IndicatorSpec:
         for indicator in self.indicators:
             if indicator.code == code:
@@ -165,6 +180,13 @@ class _Reader:
             return default
         return value
 
+    def keys(self, data: dict, allowed: set[str], where: str) -> None:
+        """Refuse unknown keys: a misspelt key (or a YAML comma splitting a name) must not pass silently."""
+        for key in data:
+            if key not in allowed:
+                place = f"{where}.{key}" if where else str(key)
+                self.error(place, _("Unknown field “%(key)s”."), {"key": key})
+
     def mapping(self, value: Any, where: str) -> dict:
         if value is None:
             return {}
@@ -178,6 +200,7 @@ def _indicator(reader: _Reader, data: Any, where: str, known_rules: set[str] | N
     if not isinstance(data, dict):
         reader.error(where, _("An indicator must be a mapping with a code, a name and its points."))
         return None
+    reader.keys(data, INDICATOR_KEYS, where)
     code = reader.text(data, "code", f"{where}.code", required=True, max_length=20)
     if code and not CODE_RE.match(code):
         reader.error(
@@ -221,6 +244,7 @@ def _criterion(reader: _Reader, data: Any, where: str, known_rules: set[str] | N
     if not isinstance(data, dict):
         reader.error(where, _("A criterion must be a mapping with a code, a name and its indicators."))
         return None
+    reader.keys(data, CRITERION_KEYS, where)
     code = reader.text(data, "code", f"{where}.code", required=True, max_length=20)
     if code and not CODE_RE.match(code):
         reader.error(
@@ -244,6 +268,7 @@ def _criterion(reader: _Reader, data: Any, where: str, known_rules: set[str] | N
 
 def _pass_rule(reader: _Reader, data: Any) -> PassRule:
     data = reader.mapping(data, "pass_rule")
+    reader.keys(data, PASS_RULE_KEYS, "pass_rule")
     required = data.get("required") or []
     if not isinstance(required, list) or not all(isinstance(item, str | int) for item in required):
         reader.error("pass_rule.required", _("The required items are a list of item codes."))
@@ -272,30 +297,41 @@ def _pass_rule(reader: _Reader, data: Any) -> PassRule:
 
 
 def _check_points(reader: _Reader, spec: SetSpec) -> None:
-    """Maxima add up: indicators to their criterion, criteria to the total."""
+    """Maxima add up: indicators to their criterion, criteria to the total.
+
+    An item whose wording was not obtained (``known: false``) may leave its maximum
+    empty (recognition.md: nothing is invented); the known maxima must then stay
+    within their total, and the set cannot run a campaign until it is completed.
+    """
     if spec.total_points is None:
         reader.error("total_points", _("A set judged by points needs its total points."))
-    criteria_sum = 0
+    criteria_sum, all_given = 0, True
     for i, criterion in enumerate(spec.criteria):
-        if criterion.max_points is None:
-            reader.error(
-                f"criteria[{i}].max_points",
-                _("Criterion %(code)s needs its maximum points."),
-                {"code": criterion.code},
-            )
-            continue
-        criteria_sum += criterion.max_points
-        indicator_sum = 0
+        placeholder = all(not indicator.known for indicator in criterion.indicators)
+        indicator_sum, indicators_given = 0, True
         for j, indicator in enumerate(criterion.indicators):
             if indicator.max_points is None:
-                reader.error(
-                    f"criteria[{i}].indicators[{j}].max_points",
-                    _("Indicator %(code)s needs its maximum points."),
-                    {"code": indicator.code},
-                )
+                indicators_given = False
+                if indicator.known:
+                    reader.error(
+                        f"criteria[{i}].indicators[{j}].max_points",
+                        _("Indicator %(code)s needs its maximum points."),
+                        {"code": indicator.code},
+                    )
                 continue
             indicator_sum += indicator.max_points
-        if indicator_sum != criterion.max_points:
+        if criterion.max_points is None:
+            all_given = False
+            if not placeholder:
+                reader.error(
+                    f"criteria[{i}].max_points",
+                    _("Criterion %(code)s needs its maximum points."),
+                    {"code": criterion.code},
+                )
+            continue
+        criteria_sum += criterion.max_points
+        over = indicator_sum > criterion.max_points
+        if indicator_sum != criterion.max_points and (indicators_given or over):
             reader.error(
                 f"criteria[{i}].max_points",
                 _("The indicators of criterion %(code)s add up to %(sum)s points, not %(max)s."),
@@ -307,7 +343,9 @@ def _check_points(reader: _Reader, spec: SetSpec) -> None:
                 _("The minimum (%(min)s) is above the maximum (%(max)s)."),
                 {"min": criterion.min_points, "max": criterion.max_points},
             )
-    if spec.total_points is not None and criteria_sum != spec.total_points:
+    if spec.total_points is not None and criteria_sum != spec.total_points and (
+        all_given or criteria_sum > spec.total_points
+    ):
         reader.error(
             "total_points",
             _("The criteria add up to %(sum)s points, not the total of %(total)s."),
@@ -346,7 +384,9 @@ def spec_from_data(
     reader = _Reader()
     if not isinstance(data, dict):
         raise ImportFailed([DomainError(_("A criteria set file holds one mapping (an object)."))])
+    reader.keys(data, SET_KEYS, "")
     document = reader.mapping(data.get("document"), "document")
+    reader.keys(document, DOCUMENT_KEYS, "document")
     code = reader.text(data, "code", "code", required=True, max_length=80)
     if code and not SET_CODE_RE.match(code):
         reader.error("code", _("“%(code)s” is not a valid code (letters, digits, - and _)."), {"code": code})

@@ -200,7 +200,7 @@ class Indicator(models.Model):
     @property
     def scoring(self) -> str:
         """``computed:<rule>`` or ``evaluator``, as in the set files."""
-        return f"computed:{self.rule}" if self.method == Method.COMPUTED else Method.EVALUATOR
+        return f"computed:{self.rule}" if self.method == Method.COMPUTED else str(Method.EVALUATOR.value)
 
 
 class Campaign(RegistryRecord):

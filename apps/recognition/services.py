@@ -282,6 +282,12 @@ def open_campaign(
             {"set": criteria_set.code, "year": year},
             column="criteria_set",
         )
+    if not sets_io.spec_of(criteria_set).has_all_maxima:
+        raise DomainError(
+            _("The criteria set “%(set)s” lacks the maximum points of some items; load the complete set."),
+            {"set": criteria_set.code},
+            column="criteria_set",
+        )
     if Campaign.objects.filter(title=title, year=year, commune=commune).exists():
         raise DomainError(
             _("The commune already has a campaign for this title in %(year)s."), {"year": year}, column="year"

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import DomainError, ImportFailed
@@ -88,7 +89,9 @@ def _resolve_province(code: str | None):
         return None
     from apps.places.models import Unit, UnitKind
 
-    units = list(Unit.objects.filter(kind=UnitKind.PROVINCE, code=code).order_by("-valid_from"))
+    units = list(
+        Unit.objects.filter(kind=UnitKind.PROVINCE, code=code).order_by(F("valid_from").desc(nulls_last=True))
+    )
     if not units:
         raise ImportFailed(
             [DomainError(_("No province has the code “%(code)s”."), {"code": code}, column="unit")]
