@@ -5,7 +5,7 @@
     on: 2026-01-01                 # the date whose map resolves unit codes (default: today)
     documents: [...]               # optional: documents above, created or updated first, in order
     document: {number: "145-KH/HU", kind: plan, issuer: "...", date: null, title: "...",
-               parent: "122-KH/TU", unit: "653"}
+               parent: "122-KH/TU", unit: "653", on: 2019-07-09, issuer_organisation: "..."}
     targets: [{code: M1, title: "...", unit: "24454", metric: "...", baseline: 0.6,
                target: 0.7, deadline: 2026-12-31, lead: "...", reports: [{on, value}]}]
     tasks: [{code: T1, title: "...", lead: "Hội Khuyến học xã Dang Kang", unit: "24454",
@@ -231,10 +231,20 @@ class _Importer:
         }
         for name in ("date", "valid_from", "valid_to"):
             fields[name] = self.date(item.get(name), f"{path}.{name}")
-        fields["unit"] = self.unit(item["unit"], f"{path}.unit") if item.get("unit") else None
-        issuer = " ".join(str(item.get("issuer") or "").split())
-        if issuer:
-            fields["issuer"] = Organisation.objects.filter(name__iexact=issuer).first()
+        fields["unit"] = None
+        if item.get("unit"):
+            # A document may name its own map date (a 2019 provincial plan: the province of 2019).
+            on = self.date(item.get("on"), f"{path}.on") if item.get("on") else None
+            saved, self.on = self.on, on or self.on
+            cached, self.units = self.units, {}
+            try:
+                fields["unit"] = self.unit(item["unit"], f"{path}.unit")
+            finally:
+                self.on, self.units = saved, cached
+        organisation = " ".join(str(item.get("issuer_organisation") or "").split())
+        fields["issuer"] = None
+        if organisation:
+            fields["issuer"] = self.organisation(organisation, fields["unit"], f"{path}.issuer_organisation")
         parent_number = " ".join(str(item.get("parent") or "").split())
         fields["parent"] = None
         if parent_number:
