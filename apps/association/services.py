@@ -13,7 +13,9 @@ on the branch's unit (Luật 91/2025/QH15, NĐ 356/2025/NĐ-CP: names are person
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -32,7 +34,7 @@ from apps.association.models import (
     Member,
     ReportedCount,
 )
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, ImportFailed
 from apps.organisations.models import Organisation, OrganisationKind
 from apps.people.models import Person
 from apps.places.models import Unit, UnitKind
@@ -517,3 +519,99 @@ def copy_members(user, branch: Branch, year: int, *, today: dt.date | None = Non
                               is_demo=old.is_demo, created_by=author, updated_by=author)
         created += 1
     return created
+
+
+# --- import ----------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ("full_name", "person_code", "joined_on", "note")
+
+
+Code = tuple[str, str]  # (household code, person code)
+
+
+def _persons_by_code(user, branch: Branch, codes: set[Code]) -> dict[Code, list[Person]]:
+    """(household code, person code) → the persons in the user's scope bearing it, in one query.
+
+    Household codes are unique inside a commune: the branch's commune is searched first.
+    """
+    if not codes:
+        return {}
+    persons = scope_for(user).filter(Person.objects.select_related("household"), "village").filter(
+        household__code__in={household for household, _code in codes})
+    commune = branch.unit.parent if branch.unit.kind == UnitKind.VILLAGE else branch.unit
+    found: dict[tuple[str, str], list[Person]] = {}
+    for person in persons.filter(commune=commune) if commune.kind == UnitKind.COMMUNE else persons:
+        key = (person.household.code, person.code)
+        if key in codes:
+            found.setdefault(key, []).append(person)
+    return found
+
+
+def _import_row(row: dict[str, str], number: int, persons: dict, seen: set, branch: Branch, year: int,
+                today: dt.date, user) -> Member:
+    code = _text(row.get("person_code"))
+    person = None
+    if code:
+        household, _slash, own = code.rpartition("/")
+        matches = persons.get((household.strip(), own.strip()), []) if household else []
+        if len(matches) != 1:
+            raise DomainError(_("No single person you may see has the code “%(code)s”."), {"code": code},
+                              row=number, column="person_code")
+        person = matches[0]
+    try:
+        member = _member(branch, year, person, row.get("full_name") or "", row.get("joined_on") or None,
+                         row.get("note") or "", today, user, False)
+    except DomainError as error:
+        error.row = number
+        raise
+    key = ("person", member.person_id) if member.person_id else ("name", member.name_key)
+    if key in seen:
+        raise DomainError(_("The member appears twice in the file."), row=number,
+                          column="person_code" if person else "full_name")
+    seen.add(key)
+    if (error := _duplicate(member)) is not None:
+        error.row = number
+        raise error
+    return member
+
+
+@transaction.atomic
+def import_members(user, branch: Branch, year: int, text: str, *, today: dt.date | None = None) -> int:
+    """Add the members of a CSV file (columns ``full_name``, ``person_code`` as "H001/02", ``joined_on``,
+    ``note``) to a branch's list of a year; all or nothing.
+
+    Every row is checked; ``ImportFailed`` carries every error with its row (the header is
+    row 1) and column, and nothing is written. Returns the number of members added.
+    """
+    today = today or timezone.localdate()
+    _require_manage(user, branch.unit)
+    year = check_year(year, today)
+    _check_branch_year(branch, year)
+    _lock_branch(branch)
+    _refuse_if_counted(branch, year)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [(name or "").strip() for name in (reader.fieldnames or [])]
+    if "full_name" not in header and "person_code" not in header:
+        raise DomainError(_("The file needs a header row with the columns %(columns)s."),
+                          {"columns": ", ".join(IMPORT_COLUMNS)}, row=1)
+    reader.fieldnames = header
+    rows = list(reader)
+    codes = set()
+    for row in rows:
+        household, _slash, own = _text(row.get("person_code")).rpartition("/")
+        if household:
+            codes.add((household.strip(), own.strip()))
+    persons = _persons_by_code(user, branch, codes)
+    members, errors, seen = [], [], set()
+    for number, row in enumerate(rows, start=2):
+        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+            continue
+        try:
+            members.append(_import_row(row, number, persons, seen, branch, year, today, user))
+        except DomainError as error:
+            errors.append(error)
+    if errors:
+        raise ImportFailed(errors)
+    for member in members:
+        member.save()  # one by one: every member gets its audit entry
+    return len(members)

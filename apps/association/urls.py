@@ -14,6 +14,7 @@ urlpatterns = [
     path("branches/<int:pk>/edit/", views.branch_edit, name="branch_edit"),
     path("branches/<int:pk>/dissolve/", views.branch_dissolve, name="branch_dissolve"),
     path("branches/<int:pk>/members/add/", views.member_add, name="member_add"),
+    path("branches/<int:pk>/members/import/", views.members_import, name="members_import"),
     path("branches/<int:pk>/members/copy/", views.members_copy, name="members_copy"),
     path("branches/<int:pk>/members/search/", views.person_search, name="person_search"),
     path("branches/<int:pk>/reported-count/", views.reported_count, name="reported_count"),

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts import audit
@@ -28,7 +29,7 @@ from apps.accounts.scope import scope_for
 from apps.association import metrics, services
 from apps.association.forms import BranchForm, DissolveForm, MemberForm, ReportedCountForm
 from apps.association.models import Branch, BranchKind, Member, ReportedCount, year_end
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, ImportFailed
 from apps.core.forms import add_domain_error
 from apps.metrics import services as metric_services
 from apps.organisations.models import Organisation, OrganisationKind
@@ -38,6 +39,8 @@ from apps.places.services import clean_name, normalise_name
 
 UNIT_LIMIT = 300  # rows of the index; a national administrator narrows by the metrics page
 SEARCH_LIMIT = 20
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_ERRORS_SHOWN = 50
 METRIC_NAMES = (metrics.VILLAGE_SHARE, metrics.MEMBER_SHARE, metrics.ORGANISATION_BRANCHES)
 
 
@@ -296,6 +299,37 @@ def reported_count(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def members_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the members of an uploaded CSV file; all or nothing, every error shown with its row."""
+    branch = _managed_branch(request, pk)
+    year = _year(request)
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > IMPORT_MAX_BYTES:
+        messages.error(request, _("Choose a CSV file of at most 2 MB."))
+        return _back(branch, year)
+    try:
+        text = upload.read().decode("utf-8")
+    except UnicodeDecodeError:
+        messages.error(request, _("The file is not UTF-8 text."))
+        return _back(branch, year)
+    try:
+        added = services.import_members(request.user, branch, year, text)
+    except ImportFailed as failed:
+        messages.error(request, ngettext("Nothing was imported: the file has %(count)s error.",
+                                         "Nothing was imported: the file has %(count)s errors.",
+                                         len(failed.errors)) % {"count": len(failed.errors)})
+        for error in failed.errors[:IMPORT_ERRORS_SHOWN]:
+            messages.error(request, error.bilingual())
+    except DomainError as error:
+        messages.error(request, error.bilingual())
+    else:
+        messages.success(request, ngettext("%(count)s member was imported.",
+                                           "%(count)s members were imported.", added) % {"count": added})
+    return _back(branch, year)
+
+
+@login_required
+@require_POST
 def members_copy(request: HttpRequest, pk: int) -> HttpResponse:
     branch = _managed_branch(request, pk)
     year = _year(request)
@@ -304,8 +338,9 @@ def members_copy(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.localized())
     else:
-        messages.success(request, _("%(count)s members were carried over from the previous year.")
-                         % {"count": copied})
+        messages.success(request, ngettext("%(count)s member was carried over from the previous year.",
+                                           "%(count)s members were carried over from the previous year.",
+                                           copied) % {"count": copied})
     return _back(branch, year)
 
 
