@@ -261,6 +261,20 @@ def target_progress(targets, as_of: dt.date) -> list[TargetProgress]:
 # --- writing: helpers ------------------------------------------------------------------
 
 
+def _check_fields(fields: dict[str, Any], allowed: frozenset[str], function: str) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"{function}() got fields it cannot set: {', '.join(sorted(unknown))}")
+
+
+def _check_changes(user, record, changes: dict[str, Any], allowed: frozenset[str], function: str) -> None:
+    """Known fields only; PLANS on the record's unit, and on the new unit when moving it."""
+    _check_fields(changes, allowed, function)
+    _require_plans(user, record.unit)
+    if "unit" in changes:
+        _require_plans(user, changes["unit"])
+
+
 def _check_deadline(deadline: dt.date | None, document: Document, column: str = "deadline") -> None:
     """A deadline before its document's date is refused (the document did not exist yet)."""
     if deadline is not None and document.date is not None and deadline < document.date:
@@ -313,9 +327,7 @@ def _validate_document(data: dict[str, Any], instance: Document | None) -> None:
 def create_document(user, *, number: str, kind: str, title: str, unit: Unit | None = None,
                     is_demo: bool = False, **fields: Any) -> Document:
     """Register a document (``fields``: issuer_name, issuer, date, valid_from/to, summary, text, parent)."""
-    unknown = set(fields) - DOCUMENT_FIELDS
-    if unknown:
-        raise TypeError(f"create_document() got unknown fields: {', '.join(sorted(unknown))}")
+    _check_fields(fields, DOCUMENT_FIELDS, "create_document")
     _require_plans(user, unit)
     data = {**fields, "number": _text(number), "kind": kind, "title": _text(title), "unit": unit}
     data["issuer_name"] = _text(data.get("issuer_name"))
@@ -328,12 +340,7 @@ def create_document(user, *, number: str, kind: str, title: str, unit: Unit | No
 @transaction.atomic
 def update_document(user, document: Document, **changes: Any) -> Document:
     """Change fields of a document; a parent that would close a cycle is refused."""
-    unknown = set(changes) - DOCUMENT_FIELDS
-    if unknown:
-        raise TypeError(f"update_document() cannot change: {', '.join(sorted(unknown))}")
-    _require_plans(user, document.unit)
-    if "unit" in changes:
-        _require_plans(user, changes["unit"])
+    _check_changes(user, document, changes, DOCUMENT_FIELDS, "update_document")
     data = {name: getattr(document, name) for name in DOCUMENT_FIELDS} | changes
     for name in ("number", "title", "issuer_name"):
         data[name] = _text(data[name])
@@ -396,9 +403,7 @@ def _validate_target(target: Target) -> None:
 def create_target(user, document: Document, *, code: str, title: str, unit: Unit, target_value: Decimal,
                   deadline: dt.date, is_demo: bool = False, **fields: Any) -> Target:
     """Add a target to a document for a unit (``fields``: metric, organisation, baseline, …)."""
-    unknown = set(fields) - TARGET_FIELDS
-    if unknown:
-        raise TypeError(f"create_target() got unknown fields: {', '.join(sorted(unknown))}")
+    _check_fields(fields, TARGET_FIELDS, "create_target")
     _require_plans(user, unit)
     target = Target(document=document, code=_text(code), title=_text(title), unit=unit,
                     target_value=target_value, deadline=deadline, is_demo=is_demo,
@@ -413,12 +418,7 @@ def create_target(user, document: Document, *, code: str, title: str, unit: Unit
 
 @transaction.atomic
 def update_target(user, target: Target, **changes: Any) -> Target:
-    unknown = set(changes) - TARGET_FIELDS
-    if unknown:
-        raise TypeError(f"update_target() cannot change: {', '.join(sorted(unknown))}")
-    _require_plans(user, target.unit)
-    if "unit" in changes:
-        _require_plans(user, changes["unit"])
+    _check_changes(user, target, changes, TARGET_FIELDS, "update_target")
     for name, value in changes.items():
         setattr(target, name, value)
     target.title = _text(target.title)
@@ -473,9 +473,7 @@ def create_task(user, document: Document, *, code: str, title: str, unit: Unit, 
     """Add a task to a document (``fields``: description, accountable_head, deadline, recurrence,
     parent, completed_on). A lead organisation is required; the deadline may not precede the
     document's date; a completion date may not be in the future."""
-    unknown = set(fields) - TASK_FIELDS
-    if unknown:
-        raise TypeError(f"create_task() got unknown fields: {', '.join(sorted(unknown))}")
+    _check_fields(fields, TASK_FIELDS, "create_task")
     _require_plans(user, unit)
     task = Task(document=document, code=_text(code), title=_text(title), unit=unit, lead=lead,
                 is_demo=is_demo, created_by=_author(user), updated_by=_author(user), **fields)
@@ -492,12 +490,7 @@ def create_task(user, document: Document, *, code: str, title: str, unit: Unit, 
 
 @transaction.atomic
 def update_task(user, task: Task, *, coordinating: list[Organisation] | None = None, **changes: Any) -> Task:
-    unknown = set(changes) - TASK_FIELDS
-    if unknown:
-        raise TypeError(f"update_task() cannot change: {', '.join(sorted(unknown))}")
-    _require_plans(user, task.unit)
-    if "unit" in changes:
-        _require_plans(user, changes["unit"])
+    _check_changes(user, task, changes, TASK_FIELDS, "update_task")
     for name, value in changes.items():
         setattr(task, name, value)
     task.title = _text(task.title)
