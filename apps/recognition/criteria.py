@@ -32,8 +32,21 @@ from apps.core.errors import DomainError
 JUDGINGS = ("points", "bands", "levels")
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$")
 SET_CODE_RE = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
-SET_KEYS = {"code", "title", "name", "document", "valid_from", "valid_to", "unit", "judging", "total_points",
-            "pass_rule", "is_illustrative", "notes", "criteria"}
+SET_KEYS = {
+    "code",
+    "title",
+    "name",
+    "document",
+    "valid_from",
+    "valid_to",
+    "unit",
+    "judging",
+    "total_points",
+    "pass_rule",
+    "is_illustrative",
+    "notes",
+    "criteria",
+}
 DOCUMENT_KEYS = {"number", "issuer", "date", "title"}
 PASS_RULE_KEYS = {"total_min", "criterion_min", "indicator_min", "required", "bands"}
 CRITERION_KEYS = {"code", "name", "max_points", "min_points", "indicators"}
@@ -187,6 +200,16 @@ class _Reader:
                 place = f"{where}.{key}" if where else str(key)
                 self.error(place, _("Unknown field “%(key)s”."), {"key": key})
 
+    def item_code(self, data: dict, allowed: set[str], where: str) -> str:
+        """The code of a criterion or indicator, after refusing the item's unknown keys."""
+        self.keys(data, allowed, where)
+        code = self.text(data, "code", f"{where}.code", required=True, max_length=20)
+        if code and not CODE_RE.match(code):
+            self.error(
+                f"{where}.code", _("“%(code)s” is not a valid code (letters, digits, . _ -)."), {"code": code}
+            )
+        return code
+
     def mapping(self, value: Any, where: str) -> dict:
         if value is None:
             return {}
@@ -200,12 +223,7 @@ def _indicator(reader: _Reader, data: Any, where: str, known_rules: set[str] | N
     if not isinstance(data, dict):
         reader.error(where, _("An indicator must be a mapping with a code, a name and its points."))
         return None
-    reader.keys(data, INDICATOR_KEYS, where)
-    code = reader.text(data, "code", f"{where}.code", required=True, max_length=20)
-    if code and not CODE_RE.match(code):
-        reader.error(
-            f"{where}.code", _("“%(code)s” is not a valid code (letters, digits, . _ -)."), {"code": code}
-        )
+    code = reader.item_code(data, INDICATOR_KEYS, where)
     scoring = reader.text(data, "scoring", f"{where}.scoring", max_length=80) or "evaluator"
     if scoring != "evaluator":
         kind, _colon, rule = scoring.partition(":")
@@ -244,12 +262,7 @@ def _criterion(reader: _Reader, data: Any, where: str, known_rules: set[str] | N
     if not isinstance(data, dict):
         reader.error(where, _("A criterion must be a mapping with a code, a name and its indicators."))
         return None
-    reader.keys(data, CRITERION_KEYS, where)
-    code = reader.text(data, "code", f"{where}.code", required=True, max_length=20)
-    if code and not CODE_RE.match(code):
-        reader.error(
-            f"{where}.code", _("“%(code)s” is not a valid code (letters, digits, . _ -)."), {"code": code}
-        )
+    code = reader.item_code(data, CRITERION_KEYS, where)
     raw = data.get("indicators")
     if not isinstance(raw, list) or not raw:
         reader.error(f"{where}.indicators", _("A criterion needs at least one indicator."))
@@ -343,8 +356,10 @@ def _check_points(reader: _Reader, spec: SetSpec) -> None:
                 _("The minimum (%(min)s) is above the maximum (%(max)s)."),
                 {"min": criterion.min_points, "max": criterion.max_points},
             )
-    if spec.total_points is not None and criteria_sum != spec.total_points and (
-        all_given or criteria_sum > spec.total_points
+    if (
+        spec.total_points is not None
+        and criteria_sum != spec.total_points
+        and (all_given or criteria_sum > spec.total_points)
     ):
         reader.error(
             "total_points",

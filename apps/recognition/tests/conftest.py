@@ -88,3 +88,19 @@ def campaign(criteria_set, dang_kang, commune_officer):
 @pytest.fixture
 def village(dang_kang):
     return people.village(dang_kang, "Thôn 1")
+
+
+def family(commune, code: str, village_name: str = "Thôn 1", *, child_enrolled: bool = True):
+    """A literate adult of 35 and a child of 10, enrolled in grade 4 or not."""
+    home = people.household(commune, code, village_name)
+    people.person(home, "01", birth_year=YEAR - 35, year=YEAR, highest_grade_completed=12)
+    people.person(
+        home,
+        "02",
+        birth_year=YEAR - 10,
+        year=YEAR,
+        enrolled_level="primary" if child_enrolled else "",
+        enrolled_grade=4 if child_enrolled else None,
+        highest_grade_completed=3,
+    )
+    return home

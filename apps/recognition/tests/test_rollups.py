@@ -8,36 +8,21 @@ from fractions import Fraction
 import pytest
 from django.http import Http404
 
-from apps.people import testing as people
 from apps.places.models import CommuneFlag
 from apps.recognition import demo, services
 from apps.recognition.metrics import recognised_of_registered, share
 from apps.recognition.models import Campaign, Registration
 from apps.recognition.report import annual_report, target_for
-from apps.recognition.tests.conftest import YEAR
-
-
-def _home(commune, code: str, village_name: str = "Thôn 1", *, enrolled: bool = True):
-    home = people.household(commune, code, village_name)
-    people.person(home, "01", birth_year=YEAR - 35, year=YEAR, highest_grade_completed=12)
-    people.person(
-        home,
-        "02",
-        birth_year=YEAR - 10,
-        year=YEAR,
-        enrolled_level="primary" if enrolled else "",
-        enrolled_grade=4 if enrolled else None,
-    )
-    return home
+from apps.recognition.tests.conftest import YEAR, family
 
 
 @pytest.fixture
 def decided(campaign, dang_kang, village, commune_officer, association_officer):
     """Thôn 1: 3 households, 2 recognised; Thôn 2: 1 household, not registered."""
     for code in ("H1", "H2"):
-        _home(dang_kang, code)
-    _home(dang_kang, "H3", enrolled=False)
-    _home(dang_kang, "H4", "Thôn 2")
+        family(dang_kang, code)
+    family(dang_kang, "H3", child_enrolled=False)
+    family(dang_kang, "H4", "Thôn 2")
     services.register_village_households(campaign, village, commune_officer)
     services.autoscore_campaign(campaign, commune_officer)
     for registration in campaign.registrations.all():
@@ -110,7 +95,7 @@ def test_targets_follow_the_programme_and_the_special_difficulty_flag(decided, d
 
 def test_the_demo_runs_a_whole_campaign_once(krong_bong, commune_officer, association_officer, dang_kang):
     for number in range(5):
-        _home(dang_kang, f"D{number}", enrolled=number != 3)
+        family(dang_kang, f"D{number}", child_enrolled=number != 3)
     lines = demo.load()
     campaign = Campaign.objects.get(title="gdht", year=2026, commune=dang_kang)
     assert campaign.is_demo and campaign.locked and campaign.criteria_set.is_illustrative

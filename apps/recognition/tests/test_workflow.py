@@ -8,30 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from apps.core.errors import DomainError
-from apps.people import testing as people
 from apps.recognition import services
 from apps.recognition.models import Campaign, Registration, Score
-from apps.recognition.tests.conftest import YEAR
-
-
-def _family(commune, code: str, *, child_enrolled: bool = True):
-    home = people.household(commune, code)
-    people.person(home, "01", birth_year=YEAR - 40, year=YEAR, highest_grade_completed=9)
-    people.person(
-        home,
-        "02",
-        birth_year=YEAR - 10,
-        year=YEAR,
-        enrolled_level="primary" if child_enrolled else "",
-        enrolled_grade=4 if child_enrolled else None,
-        highest_grade_completed=3,
-    )
-    return home
+from apps.recognition.tests.conftest import family
 
 
 def test_a_village_is_registered_in_bulk_once(campaign, village, dang_kang, commune_officer):
-    _family(dang_kang, "H001")
-    _family(dang_kang, "H002")
+    family(dang_kang, "H001")
+    family(dang_kang, "H002")
     assert services.register_village_households(campaign, village, commune_officer) == 2
     assert services.register_village_households(campaign, village, commune_officer) == 0
     assert campaign.registrations.count() == 2
@@ -40,25 +24,25 @@ def test_a_village_is_registered_in_bulk_once(campaign, village, dang_kang, comm
 def test_a_household_is_registered_once_and_only_in_its_commune(
     campaign, dang_kang, krong_bong, commune_officer
 ):
-    home = _family(dang_kang, "H001")
+    home = family(dang_kang, "H001")
     services.register(campaign, home, commune_officer)
     with pytest.raises(DomainError, match="already registered"):
         services.register(campaign, home, commune_officer)
-    elsewhere = _family(krong_bong.new["24481"], "H009")
+    elsewhere = family(krong_bong.new["24481"], "H009")
     with pytest.raises(DomainError, match="is not in"):
         services.register(campaign, elsewhere, commune_officer)
 
 
 def test_the_neighbour_officer_cannot_register(campaign, dang_kang, neighbour_officer):
     with pytest.raises(PermissionDenied):
-        services.register(campaign, _family(dang_kang, "H001"), neighbour_officer)
+        services.register(campaign, family(dang_kang, "H001"), neighbour_officer)
 
 
 def test_the_whole_workflow_ends_in_a_locked_campaign(
     campaign, village, dang_kang, commune_officer, association_officer
 ):
-    _family(dang_kang, "H001")
-    _family(dang_kang, "H002", child_enrolled=False)
+    family(dang_kang, "H001")
+    family(dang_kang, "H002", child_enrolled=False)
     services.register_village_households(campaign, village, commune_officer)
     services.autoscore_campaign(campaign, commune_officer)
     good = Registration.objects.get(household__code="H001")
@@ -115,6 +99,6 @@ def test_the_whole_workflow_ends_in_a_locked_campaign(
 
 
 def test_approval_needs_every_indicator(campaign, dang_kang, commune_officer, association_officer):
-    registration = services.register(campaign, _family(dang_kang, "H001"), commune_officer)
+    registration = services.register(campaign, family(dang_kang, "H001"), commune_officer)
     with pytest.raises(DomainError, match="missing"):
         services.approve(registration, association_officer)
