@@ -1,0 +1,96 @@
+"""The roll-up report of learning-model titles: a page per unit and year, and its XLSX/PDF export.
+
+Registered against recognised, the share of subjects holding each title and the
+targets of QĐ 281, QĐ 387 and QĐ 677 (``apps.recognition.report``), for the unit
+and the units directly below it that the user may see; 404 outside the scope.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from apps.accounts.scope import scope_for
+from apps.places.models import Unit, UnitKind
+from apps.recognition import exports
+from apps.recognition.models import Campaign
+from apps.recognition.report import annual_report, due_date
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+REPORT_KINDS = (UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.VILLAGE)
+
+
+def _year(request: HttpRequest) -> int:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+
+
+def _years() -> list[int]:
+    years = set(Campaign.objects.values_list("year", flat=True).distinct())
+    years.add(timezone.localdate().year)
+    return sorted(years, reverse=True)
+
+
+def default_unit(user) -> Unit | None:
+    """The highest unit of the user's scope in force today (a province for a system administrator)."""
+    scope = scope_for(user)
+    if scope.is_empty:
+        return None
+    units = Unit.objects.filter(kind__in=REPORT_KINDS).in_force(timezone.localdate())
+    if scope.everything:
+        return units.filter(kind=UnitKind.PROVINCE).order_by("code").first()
+    return units.filter(path__in=scope.prefixes).order_by("path").first()
+
+
+def report_unit(request: HttpRequest) -> Unit:
+    """``?unit=`` (an id) when the user may see it, else the user's own top unit; 404 otherwise."""
+    value = request.GET.get("unit", "")
+    unit = get_object_or_404(Unit, pk=int(value)) if value.isdigit() else default_unit(request.user)
+    if unit is None or unit.kind not in REPORT_KINDS or not scope_for(request.user).covers(unit):
+        raise Http404("No unit matches the given query.")
+    return unit
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    unit, year = report_unit(request), _year(request)
+    rows = annual_report(request.user, unit, year)
+    by_unit: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_unit[row.unit.pk].append(row)
+    units = list(dict.fromkeys(row.unit for row in rows))
+    return render(
+        request,
+        "recognition/report.html",
+        {
+            "unit": unit,
+            "year": year,
+            "years": _years(),
+            "sections": [(item, by_unit[item.pk]) for item in units],
+            "decisions": exports.decisions_of_year(request.user, unit, year).select_related(
+                "campaign__commune"
+            ),
+            "due": due_date(year),
+            "ancestors": [a for a in unit.ancestors() if scope_for(request.user).covers(a)],
+        },
+    )
+
+
+@login_required
+def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("Unknown format.")
+    unit, year = report_unit(request), _year(request)
+    render_file = exports.annual_xlsx if fmt == "xlsx" else exports.annual_pdf
+    response = HttpResponse(
+        render_file(request.user, unit, year, timezone.localdate()), content_type=FORMATS[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="mo-hinh-hoc-tap-{year}-{unit.code}.{fmt}"'
+    return response
