@@ -1,6 +1,31 @@
-"""Pages of the plans app."""
+"""Pages of the plans app: documents, targets, tasks, supervision, obstacles, scorecard, import."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.plans import views, views_reports, views_supervision
 
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/progress/", views.task_progress, name="task_progress"),
+    path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
+    path("tasks/<int:pk>/reopen/", views.task_reopen, name="task_reopen"),
+    path("progress/<int:pk>/attachment/", views.progress_attachment, name="progress_attachment"),
+    path("timeline/", views.timeline, name="timeline"),
+    path("supervision/", views_supervision.inspection_list, name="inspections"),
+    path("supervision/<int:pk>/", views_supervision.inspection_detail, name="inspection"),
+    path("recommendations/<int:pk>/resolve/", views_supervision.recommendation_resolve,
+         name="recommendation_resolve"),
+    path("obstacles/", views_supervision.obstacle_list, name="obstacles"),
+    path("obstacles/<int:pk>/", views_supervision.obstacle_detail, name="obstacle"),
+    path("obstacles/<int:pk>/escalate/", views_supervision.obstacle_escalate, name="obstacle_escalate"),
+    path("obstacles/<int:pk>/resolve/", views_supervision.obstacle_resolve, name="obstacle_resolve"),
+    path("scorecard/", views_reports.scorecard_page, name="scorecard"),
+    path("scorecard/<int:year>.<str:fmt>", views_reports.scorecard_export, name="scorecard_export"),
+    path("notifications/", views_reports.notifications, name="notifications"),
+    path("notifications/read/", views_reports.notifications_read, name="notifications_read"),
+    path("import/", views_reports.plan_import, name="import"),
+]

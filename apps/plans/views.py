@@ -1,0 +1,237 @@
+"""Pages of the plans app: the cascade, a document's targets and tasks, task lists, a task, the timeline.
+
+Every record is fetched through the scoped helpers of ``apps.plans.services``
+(``visible_*``, ``get_*_for_user``: 404 outside the user's scope); every write
+goes through a named service that checks the PLANS capability (403) and refuses
+bad input with a ``DomainError`` shown on its field. Statuses follow Kế hoạch
+145-KH/HU's follow-up model as computed by ``apps.plans.status``, as of ``?as_of=``
+(today by default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts import roles
+from apps.accounts.scope import scope_for
+from apps.core.errors import DomainError
+from apps.core.forms import add_domain_error
+from apps.places.services import parse_date
+from apps.plans import reminders, services
+from apps.plans import status as rules
+from apps.plans.forms import CompleteForm, ProgressForm, TaskFilterForm
+from apps.plans.models import ProgressUpdate, Task
+
+PAGE_SIZE = 50
+
+
+def as_of_from(request: HttpRequest) -> dt.date:
+    """``?as_of=YYYY-MM-DD``, or today."""
+    return parse_date(request.GET.get("as_of")) or timezone.localdate()
+
+
+def with_last_percent(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Annotate the percent of the latest progress report that gave one (one subquery, not one per task)."""
+    latest = ProgressUpdate.objects.filter(task=OuterRef("pk"), percent__isnull=False).order_by("-on", "-pk")
+    return tasks.annotate(last_percent=Subquery(latest.values("percent")[:1]))
+
+
+def show_error(form, error: DomainError, **aliases: str) -> None:
+    """The service's refusal on the field it names; ``aliases`` map the service's names to the form's."""
+    if error.column in aliases:
+        error.column = aliases[error.column]
+    add_domain_error(form, error)
+
+
+def status_context(summary: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(status, label, count) in the order a reader scans them: overdue first."""
+    order = sorted(rules.TASK_STATUSES, key=rules.STATUS_RANK.get)
+    return [(value, rules.TASK_STATUS_LABELS[value], summary.get(value, 0)) for value in order]
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The cascade of documents as a tree, and the user's tasks counted by status today."""
+    today = timezone.localdate()
+    tasks = services.visible_tasks(request.user)
+    return render(request, "plans/index.html", {
+        "tree": services.document_tree(request.user),
+        "summary": status_context(services.task_summary(tasks, today)),
+        "today": today,
+        "unread": reminders.notifications_for(request.user).count(),
+        "can_write": not scope_for(request.user, roles.PLANS).is_empty,
+    })
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A document: its place in the cascade, targets with progress, the tasks the user may see."""
+    user = request.user
+    document = services.get_document_for_user(user, pk)
+    as_of = as_of_from(request)
+    tasks = with_last_percent(services.tasks_as_of(user, as_of, document=document))
+    targets = services.visible_targets(user).filter(document=document).order_by("unit__path", "code")
+    return render(request, "plans/document.html", {
+        "document": document,
+        "as_of": as_of,
+        "children": services.visible_documents(user).filter(parent=document).order_by("date", "number"),
+        "attachments": document.attachments.all(),
+        "targets": services.target_progress(targets, as_of),
+        "target_labels": rules.TARGET_STATUS_LABELS,
+        "tasks": tasks,
+        "summary": status_context(services.task_summary(
+            services.visible_tasks(user).filter(document=document), as_of)),
+        "status_labels": rules.TASK_STATUS_LABELS,
+    })
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    """Tasks overdue first then by deadline (or by lead organisation), with their status as of a date."""
+    user = request.user
+    form = TaskFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    as_of = data.get("as_of") or timezone.localdate()
+    tasks = services.tasks_as_of(user, as_of)
+    lead = document = None
+    if data.get("document"):
+        document = services.get_document_for_user(user, data["document"])
+        tasks = tasks.filter(document=document)
+    if data.get("lead"):
+        tasks = tasks.filter(lead_id=data["lead"])
+        lead = tasks.first().lead if tasks.exists() else None
+    summary = status_context(services.task_summary(tasks, as_of))
+    if data.get("status"):
+        tasks = tasks.filter(status=data["status"])
+    if data.get("group") == "organisation":
+        tasks = tasks.order_by("lead__name", "status_rank", "deadline", "code")
+    page = Paginator(with_last_percent(tasks), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "plans/tasks.html", {
+        "form": form, "page": page, "as_of": as_of, "summary": summary, "lead": lead, "document": document,
+        "grouped": data.get("group") == "organisation", "status_labels": rules.TASK_STATUS_LABELS,
+    })
+
+
+def _task_context(request: HttpRequest, task: Task, **forms) -> dict:
+    user = request.user
+    as_of = as_of_from(request)
+    subtasks = with_last_percent(rules.with_status(services.visible_tasks(user).filter(parent=task), as_of))
+    editable = services.can_edit(user, task.unit)
+    last = task.updates.exclude(percent__isnull=True).order_by("-on", "-pk").first()
+    context = {
+        "task": task,
+        "as_of": as_of,
+        "status": rules.task_status(task.deadline, task.completed_on, as_of),
+        "status_labels": rules.TASK_STATUS_LABELS,
+        "percent": last.percent if last else None,
+        "subtasks": subtasks.order_by("status_rank", "deadline", "code"),
+        "updates": task.updates.select_related("by").order_by("-on", "-pk"),
+        "coordinating": task.coordinating.all(),
+        "obstacles": services.visible_obstacles(user).filter(task=task),
+        "parent_visible": task.parent_id is not None
+        and services.visible_tasks(user).filter(pk=task.parent_id).exists(),
+        "recommendation": getattr(task, "recommendation", None),
+        "can_edit": editable,
+    }
+    if editable:
+        context["progress_form"] = forms.get("progress_form") or ProgressForm()
+        context["complete_form"] = forms.get("complete_form") or CompleteForm()
+    return context
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = services.get_task_for_user(request.user, pk)
+    return render(request, "plans/task.html", _task_context(request, task))
+
+
+def _task_for_edit(request: HttpRequest, pk: int) -> Task:
+    task = services.get_task_for_user(request.user, pk)
+    if not services.can_edit(request.user, task.unit):
+        raise PermissionDenied(_("You may not change the plans, targets and tasks of this unit."))
+    return task
+
+
+@login_required
+@require_POST
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """A progress report (date, text, percent, attachment), optionally completing the task."""
+    task = _task_for_edit(request, pk)
+    form = ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report_progress(request.user, task, on=data["on"], text=data["text"],
+                                     percent=data["percent"], attachment=data["attachment"],
+                                     completed=data["completed"])
+        except DomainError as error:
+            show_error(form, error, completed_on="on")
+        else:
+            messages.success(request, _("The progress report was recorded."))
+            return redirect("plans:task", task.pk)
+    return render(request, "plans/task.html", _task_context(request, task, progress_form=form), status=400)
+
+
+@login_required
+@require_POST
+def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the task done on a date (a date in the future is refused by the service)."""
+    task = _task_for_edit(request, pk)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complete_task(request.user, task, form.cleaned_data["on"])
+        except DomainError as error:
+            show_error(form, error, completed_on="on")
+        else:
+            messages.success(request, _("The task was marked done."))
+            return redirect("plans:task", task.pk)
+    return render(request, "plans/task.html", _task_context(request, task, complete_form=form), status=400)
+
+
+@login_required
+@require_POST
+def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for_edit(request, pk)
+    services.reopen_task(request.user, task)
+    messages.success(request, _("The task was reopened."))
+    return redirect("plans:task", task.pk)
+
+
+@login_required
+def progress_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """The attachment of a progress report, for users who may see its task."""
+    update = get_object_or_404(ProgressUpdate.objects.select_related("task"), pk=pk)
+    services.get_task_for_user(request.user, update.task_id)
+    if not update.attachment:
+        raise Http404("The progress report has no attachment.")
+    try:
+        handle = update.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404("The attachment is missing from the storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=update.attachment.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def timeline(request: HttpRequest) -> HttpResponse:
+    """The tasks of a year by month of their deadline, with their status today (or ``?as_of=``)."""
+    today = timezone.localdate()
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today.year
+    as_of = as_of_from(request)
+    tasks = services.tasks_as_of(request.user, as_of).filter(deadline__year=year).order_by("deadline", "code")
+    return render(request, "plans/timeline.html", {
+        "year": year, "as_of": as_of, "tasks": with_last_percent(tasks),
+        "previous": year - 1, "next": year + 1, "status_labels": rules.TASK_STATUS_LABELS,
+    })
