@@ -506,7 +506,7 @@ def autoscore_campaign(campaign: Campaign, user) -> dict[str, int]:
                         indicator=indicator,
                         points=points,
                         met=outcome.met,
-                        computed=True,
+                        computed=outcome.met is not None,
                         evidence=outcome.evidence,
                         created_by=author,
                         updated_by=author,
@@ -514,14 +514,12 @@ def autoscore_campaign(campaign: Campaign, user) -> dict[str, int]:
                     )
                 )
                 continue
-            if outcome.met is not None or score.computed:
-                score.points = points
-            score.met, score.computed, score.evidence, score.updated_by = (
-                outcome.met,
-                True,
-                outcome.evidence,
-                author,
-            )
+            if outcome.met is not None:
+                score.points, score.computed = points, True
+            elif score.computed:
+                # The registry no longer decides: the evaluator enters the points.
+                score.points = None
+            score.met, score.evidence, score.updated_by = outcome.met, outcome.evidence, author
             to_update.append(score)
     Score.objects.bulk_create(to_create, batch_size=1000)
     Score.objects.bulk_update(
@@ -635,7 +633,9 @@ def record_scores(
         if self_assessment:
             score.self_points = points
         else:
-            score.points, score.met = points, met if campaign.criteria_set.judging == "levels" else score.met
+            score.points, score.computed = points, False
+            if campaign.criteria_set.judging == "levels":
+                score.met = met
         if code in notes:
             score.note = str(notes[code]).strip()
         score.updated_by = author

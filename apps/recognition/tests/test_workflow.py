@@ -102,3 +102,45 @@ def test_approval_needs_every_indicator(campaign, dang_kang, commune_officer, as
     registration = services.register(campaign, family(dang_kang, "H001"), commune_officer)
     with pytest.raises(DomainError, match="missing"):
         services.approve(registration, association_officer)
+
+
+def test_an_undecided_computed_indicator_is_scored_by_hand_and_kept(dang_kang, village, commune_officer):
+    data = {
+        "code": "cdht-thon-test",
+        "title": "cdht_thon",
+        "name": "Cộng đồng học tập (bộ thử)",
+        "document": {"number": "TEST"},
+        "judging": "points",
+        "total_points": 10,
+        "pass_rule": {"total_min": 5},
+        "criteria": [
+            {
+                "code": "1",
+                "name": "Gia đình học tập",
+                "max_points": 10,
+                "indicators": [
+                    {
+                        "code": "1a",
+                        "name": "Tỉ lệ hộ",
+                        "max_points": 10,
+                        "scoring": "computed:cdht_thon_gdht_share",
+                    }
+                ],
+            }
+        ],
+    }
+    campaign = services.open_campaign(
+        commune_officer,
+        title="cdht_thon",
+        year=2026,
+        commune=dang_kang,
+        criteria_set=services.load_criteria_set(data),
+    )
+    registration = services.register(campaign, village, commune_officer)
+    services.autoscore_campaign(campaign, commune_officer)
+    score = Score.objects.get(registration=registration)
+    assert (score.points, score.met, score.computed) == (None, None, False)
+    services.record_scores(registration, {"1a": 8}, commune_officer)
+    services.autoscore_campaign(campaign, commune_officer)
+    registration.refresh_from_db()
+    assert (registration.total_points, registration.passed) == (8, True)
