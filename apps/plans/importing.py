@@ -376,9 +376,10 @@ class _Importer:
                 self.result.created["tasks"] += task.subtasks.count() - before
             cascade = item.get("cascade")
             if cascade:
-                lead_kind = cascade.get("lead_kind") if isinstance(cascade, dict) else None
+                options = cascade if isinstance(cascade, dict) else {}
                 before = task.subtasks.count()
-                services.cascade_task(self.user, task, on=self.on, lead_kind=lead_kind)
+                services.cascade_task(self.user, task, on=self.on, lead_kind=options.get("lead_kind"),
+                                      deadline=self.date(options.get("deadline"), f"{path}.cascade.deadline"))
                 self.result.created["tasks"] += task.subtasks.count() - before
         except DomainError as error:
             self.fail(path, error)

@@ -519,12 +519,12 @@ def communes_below(unit: Unit, on: dt.date) -> QuerySet[Unit]:
 
 @transaction.atomic
 def cascade_task(user, task: Task, *, on: dt.date | None = None, lead_kind: str | None = None,
-                 communes: list[Unit] | None = None) -> list[Task]:
+                 communes: list[Unit] | None = None, deadline: dt.date | None = None) -> list[Task]:
     """Carry a district (or province) task down: one sub-task per commune, coded ``<code>.<commune>``.
 
     Each sub-task is led by the commune's organisation of ``lead_kind`` (by default
     the kind of the parent's lead: a district People's Committee task goes to each
-    commune's People's Committee), with the parent's deadline. Sub-tasks already
+    commune's People's Committee), due on ``deadline`` (default: the parent's). Sub-tasks already
     there are kept; a commune without such an organisation is refused by name.
     """
     _require_plans(user, task.unit)
@@ -545,7 +545,7 @@ def cascade_task(user, task: Task, *, on: dt.date | None = None, lead_kind: str 
             raise DomainError(_("%(commune)s has no organisation of the type “%(kind)s” to lead the task."),
                               {"commune": commune.name, "kind": kind}, column="lead")
         made.append(create_task(user, task.document, code=code, title=task.title, unit=commune, lead=lead,
-                                parent=task, deadline=task.deadline, description=task.description,
+                                parent=task, deadline=deadline or task.deadline, description=task.description,
                                 is_demo=task.is_demo))
     return made
 

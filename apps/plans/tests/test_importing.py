@@ -33,7 +33,7 @@ tasks:
   - {code: T2, title: "Báo cáo năm", lead: "Ủy ban nhân dân huyện Krông Bông", unit: "653",
      recurrence: yearly, deadline: 2026-12-15, until: 2028-12-31}
   - {code: T3, title: "Từng xã", lead: "Ủy ban nhân dân huyện Krông Bông", unit: "653", deadline: 2026-09-30,
-     cascade: {lead_kind: learning_association}}
+     cascade: {lead_kind: learning_association, deadline: 2026-10-31}}
 """
 
 
@@ -63,7 +63,7 @@ def test_plan_imports_with_targets_tasks_subtasks_occurrences_and_cascade(plan_f
         ("T2-2028", dt.date(2028, 12, 15))]
     cascaded = Task.objects.filter(parent__code="T3")
     assert sorted(t.unit.code for t in cascaded) == ["24448", "24454", "24478", "24481", "24484"]
-    assert {t.lead.kind for t in cascaded} == {"learning_association"}
+    assert {(t.lead.kind, t.deadline) for t in cascaded} == {("learning_association", dt.date(2026, 10, 31))}
 
 
 def test_reimporting_the_same_file_adds_nothing(plan_file):
