@@ -40,7 +40,9 @@ def _illustrative_set() -> CriteriaSet:
 
 
 def _hand_scores(number: int) -> dict[str, int]:
-    """Deterministic evaluator points: most households well above the illustrative pass mark."""
+    """Deterministic evaluator points: most households above the illustrative pass mark, every sixth below."""
+    if number % 6 == 5:
+        return {"1b": 5, "1c": 10, "2b": 5, "2c": 7, "3a": 9, "3b": 4, "4a": 5, "4b": 9}
     low = 6 if number % 5 == 4 else 8
     return {
         "1b": low + number % 3,

@@ -144,3 +144,21 @@ def test_an_undecided_computed_indicator_is_scored_by_hand_and_kept(dang_kang, v
     services.autoscore_campaign(campaign, commune_officer)
     registration.refresh_from_db()
     assert (registration.total_points, registration.passed) == (8, True)
+
+
+def _autoscore_queries(campaign, village, dang_kang, commune_officer, count: int, start: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(start, start + count):
+        family(dang_kang, f"N{number:03}", child_enrolled=number % 2 == 0)
+    services.register_village_households(campaign, village, commune_officer)
+    with CaptureQueriesContext(connection) as queries:
+        services.autoscore_campaign(campaign, commune_officer)
+    return len(queries)
+
+
+def test_scoring_a_campaign_does_not_query_per_household(campaign, village, dang_kang, commune_officer):
+    few = _autoscore_queries(campaign, village, dang_kang, commune_officer, 3, 0)
+    many = _autoscore_queries(campaign, village, dang_kang, commune_officer, 30, 3)
+    assert many <= few + 2  # batch boundaries at most, not one query per household
