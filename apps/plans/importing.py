@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,6 +108,11 @@ def _read(source: Any) -> Any:
         raise ImportFailed([DomainError(_("The file is not valid YAML or JSON: %(error)s"),
                                         {"error": str(getattr(error, "problem", error))},
                                         row=mark.line + 1 if mark else None)]) from None
+
+
+def _denied(error: PermissionDenied):
+    """The (lazy, translatable) message of a refusal of the services."""
+    return error.args[0] if error.args else _("You may not change the plans, targets and tasks of this unit.")
 
 
 class _Importer:
@@ -254,6 +260,9 @@ class _Importer:
                             {"number": parent_number})
                 return None
         existing = Document.objects.filter(number=number).first()
+        if (existing is not None and path != "document" and self.user is not None
+                and not services.can_edit(self.user, existing.unit)):
+            return existing  # a document above, registered already: referenced, left as its owners keep it
         try:
             if existing is None:
                 self.result.created["documents"] += 1
@@ -262,7 +271,9 @@ class _Importer:
             return services.update_document(self.user, existing, **fields)
         except DomainError as error:
             self.fail(path, error)
-            return None
+        except PermissionDenied as error:
+            self.refuse(path, _denied(error))
+        return None
 
     # --- targets --------------------------------------------------------------------------------
 
@@ -304,6 +315,9 @@ class _Importer:
                 self.result.updated["targets"] += 1
         except DomainError as error:
             self.fail(path, error)
+            return
+        except PermissionDenied as error:
+            self.refuse(path, _denied(error))
             return
         for index, report in enumerate(item.get("reports") or [], start=1):
             where = f"{path}.reports[{index}]"
@@ -384,6 +398,9 @@ class _Importer:
         except DomainError as error:
             self.fail(path, error)
             return
+        except PermissionDenied as error:
+            self.refuse(path, _denied(error))
+            return
         for index, report in enumerate(item.get("progress") or [], start=1):
             self.progress(task, report, f"{path}.progress[{index}]")
         for index, sub in enumerate(item.get("subtasks") or [], start=1):
@@ -448,7 +465,9 @@ def import_plan(source: Any, *, user=None, create_organisations: bool = False,
     """Import a plan file (path, bytes, text or file); all or nothing.
 
     ``user`` None: the system (command line, demo); otherwise the user needs the
-    PLANS capability on every unit the file writes to (``PermissionDenied``).
+    PLANS capability on every unit the file writes to (refused like any other error,
+    at its path). Documents above (``documents:``) that exist already and that the
+    user may not change are referenced as they are.
     Raises ``ImportFailed`` carrying every error, each naming its path and field.
     """
     data = _read(source)

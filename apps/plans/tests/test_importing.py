@@ -144,3 +144,24 @@ def test_import_plan_command_reports_errors(tmp_path, cascade):
         call_command("import_plan", str(path), stderr=err)
     assert "tasks[1].lead" in err.getvalue()
     assert not Document.objects.filter(number="X").exists()
+
+
+def test_an_officer_imports_for_their_units_and_references_the_documents_above(plan_file, krong_bong):
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.models import RoleAssignment
+
+    officer = get_user_model().objects.create_user("huyen")
+    RoleAssignment.objects.create(user=officer, role="district_officer", unit=krong_bong.district)
+    text = plan_file.read_text(encoding="utf-8").replace("document:", """documents:
+  - {number: "11-CT/TW", kind: directive, title: "Chỉ thị 11", date: 2007-04-13}
+document:""", 1)
+    result = import_plan(text, user=officer)
+    assert result.document.created_by is None and result.document.updated_by == officer
+    assert Task.objects.get(code="T1.1").created_by == officer
+
+
+def test_a_commune_officer_may_not_import_the_district_plan(plan_file, commune_officer):
+    with pytest.raises(ImportFailed) as failure:
+        import_plan(plan_file, user=commune_officer)
+    assert [error.column for error in failure.value.errors] == ["document"]
