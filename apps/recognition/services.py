@@ -59,6 +59,7 @@ from apps.accounts import roles
 from apps.accounts.audit import record_command
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError, ImportFailed
+from apps.metrics.services import data_changed
 from apps.organisations.models import Organisation
 from apps.people.models import Clan, Household, Person
 from apps.places.models import Unit, UnitKind
@@ -419,6 +420,8 @@ def register_village_households(campaign: Campaign, village: Unit, user, *, is_d
         ],
         batch_size=1000,
     )
+    # The bulk insert bypasses the model signals that mark the roll-ups stale.
+    data_changed("recognition.Registration")
     record_command(
         "recognition: households of a village registered",
         unit_path=village.path,

@@ -104,3 +104,14 @@ def test_the_demo_runs_a_whole_campaign_once(krong_bong, commune_officer, associ
     assert "4 recognised" in lines[-1]
     assert "kept" in demo.load()[-1]
     assert Campaign.objects.count() == 1
+
+
+def test_bulk_registration_marks_the_roll_ups_stale(campaign, dang_kang, village, commune_officer):
+    from apps.metrics import services as metrics
+
+    family(dang_kang, "S1")
+    metrics.values("recognition.recognised.gdht", YEAR)
+    services.register_village_households(campaign, village, commune_officer)
+    assert metrics.status("recognition.recognised.gdht", YEAR).stale
+    metrics.recompute("recognition.recognised.gdht", YEAR)
+    assert metrics.values("recognition.recognised.gdht", YEAR)[dang_kang.pk].den == 1
