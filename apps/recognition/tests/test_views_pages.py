@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from apps.recognition.models import Campaign, Registration
 from apps.recognition.tests.conftest import YEAR
-from apps.recognition.tests.test_views_support import HEAD, decided_campaign, english, family  # noqa: F401
+from apps.recognition.tests.test_views_support import HEAD, decided_campaign, english_interface, family  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,8 @@ def test_anonymous_visitors_are_sent_to_the_login(client, campaign):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_the_officer_sees_the_campaign_on_the_index(english, commune_officer, campaign):
-    response = login(english, commune_officer).get(reverse("recognition:index"))
+def test_the_officer_sees_the_campaign_on_the_index(client, commune_officer, campaign):
+    response = login(client, commune_officer).get(reverse("recognition:index"))
     assert response.status_code == 200
     assert f'href="{reverse("recognition:campaign", args=[campaign.pk])}"' in response.content.decode()
     assert 'data-testid="campaign-form"' in response.content.decode()
@@ -48,36 +48,36 @@ def test_the_neighbour_commune_sees_nothing(client, neighbour_officer, campaign,
     assert client.post(reverse("recognition:approve", args=[registration.pk])).status_code == 404
 
 
-def test_the_district_viewer_reads_but_cannot_act(english, district_viewer, campaign, dang_kang):
+def test_the_district_viewer_reads_but_cannot_act(client, district_viewer, campaign, dang_kang):
     from apps.recognition import services
 
     registration = services.register(campaign, family(dang_kang, "H001"), campaign.created_by)
-    login(english, district_viewer)
-    page = english.get(reverse("recognition:campaign", args=[campaign.pk]))
+    login(client, district_viewer)
+    page = client.get(reverse("recognition:campaign", args=[campaign.pk]))
     assert page.status_code == 200
     assert 'data-testid="campaign-actions"' not in page.content.decode()
     # Without personal data the household is shown by its code, never by its head's name.
     assert "H001" in page.content.decode() and HEAD not in page.content.decode()
-    detail = english.get(reverse("recognition:registration", args=[registration.pk]))
+    detail = client.get(reverse("recognition:registration", args=[registration.pk]))
     assert detail.status_code == 200 and 'data-testid="score-form"' in detail.content.decode()
     assert 'name="score_1b"' not in detail.content.decode()
-    assert english.post(reverse("recognition:autoscore", args=[campaign.pk])).status_code == 403
-    assert english.post(reverse("recognition:approve", args=[registration.pk])).status_code == 403
+    assert client.post(reverse("recognition:autoscore", args=[campaign.pk])).status_code == 403
+    assert client.post(reverse("recognition:approve", args=[registration.pk])).status_code == 403
     registration.refresh_from_db()
     assert registration.status == Registration.Status.REGISTERED
-    assert english.get(reverse("recognition:subject_search", args=[campaign.pk])).status_code == 403
-    assert english.post(reverse("recognition:register_village", args=[campaign.pk])).status_code == 403
+    assert client.get(reverse("recognition:subject_search", args=[campaign.pk])).status_code == 403
+    assert client.post(reverse("recognition:register_village", args=[campaign.pk])).status_code == 403
 
 
-def test_the_officer_opens_a_campaign_through_the_form(english, commune_officer, criteria_set, dang_kang):
-    login(english, commune_officer)
-    response = english.post(reverse("recognition:campaign_create"), {
+def test_the_officer_opens_a_campaign_through_the_form(client, commune_officer, criteria_set, dang_kang):
+    login(client, commune_officer)
+    response = client.post(reverse("recognition:campaign_create"), {
         "title": "gdht", "year": YEAR, "commune": dang_kang.pk, "criteria_set": criteria_set.pk,
     })
     campaign = Campaign.objects.get(commune=dang_kang, year=YEAR)
     assert response.status_code == 302 and response["Location"] == reverse("recognition:campaign",
                                                                             args=[campaign.pk])
-    again = english.post(reverse("recognition:campaign_create"), {
+    again = client.post(reverse("recognition:campaign_create"), {
         "title": "gdht", "year": YEAR, "commune": dang_kang.pk, "criteria_set": criteria_set.pk,
     })
     assert again.status_code == 200 and "already has a campaign" in again.content.decode()
@@ -88,80 +88,80 @@ def test_the_viewer_cannot_open_a_campaign(client, district_viewer, criteria_set
     assert client.get(reverse("recognition:campaign_create")).status_code == 403
 
 
-def test_the_officer_finds_a_household_by_its_head_and_registers_it(english, commune_officer, campaign,
+def test_the_officer_finds_a_household_by_its_head_and_registers_it(client, commune_officer, campaign,
                                                                     dang_kang):
     home = family(dang_kang, "H007")
-    login(english, commune_officer)
-    found = english.get(reverse("recognition:subject_search", args=[campaign.pk]), {"q": "Blốk"})
+    login(client, commune_officer)
+    found = client.get(reverse("recognition:subject_search", args=[campaign.pk]), {"q": "Blốk"})
     assert HEAD in found.content.decode() and "H007" in found.content.decode()
-    response = english.post(reverse("recognition:register", args=[campaign.pk]), {"subject": home.pk})
+    response = client.post(reverse("recognition:register", args=[campaign.pk]), {"subject": home.pk})
     registration = Registration.objects.get(campaign=campaign, household=home)
     assert response["Location"] == reverse("recognition:registration", args=[registration.pk])
-    twice = english.post(reverse("recognition:register", args=[campaign.pk]), {"subject": home.pk},
+    twice = client.post(reverse("recognition:register", args=[campaign.pk]), {"subject": home.pk},
                          follow=True)
     assert "already registered" in twice.content.decode()
 
 
-def test_a_household_of_the_neighbour_commune_cannot_be_registered(english, commune_officer, campaign,
+def test_a_household_of_the_neighbour_commune_cannot_be_registered(client, commune_officer, campaign,
                                                                   krong_bong):
     elsewhere = family(krong_bong.new["24481"], "H009")
-    login(english, commune_officer)
-    english.post(reverse("recognition:register", args=[campaign.pk]), {"subject": elsewhere.pk})
+    login(client, commune_officer)
+    client.post(reverse("recognition:register", args=[campaign.pk]), {"subject": elsewhere.pk})
     assert not Registration.objects.filter(household=elsewhere).exists()
 
 
-def test_the_village_is_registered_in_bulk_and_scored(english, commune_officer, campaign, dang_kang, village):
+def test_the_village_is_registered_in_bulk_and_scored(client, commune_officer, campaign, dang_kang, village):
     family(dang_kang, "H001")
     family(dang_kang, "H002", child_enrolled=False)
-    login(english, commune_officer)
-    english.post(reverse("recognition:register_village", args=[campaign.pk]), {"village": village.pk})
+    login(client, commune_officer)
+    client.post(reverse("recognition:register_village", args=[campaign.pk]), {"village": village.pk})
     assert campaign.registrations.count() == 2
-    english.post(reverse("recognition:autoscore", args=[campaign.pk]))
+    client.post(reverse("recognition:autoscore", args=[campaign.pk]))
     bad = Registration.objects.get(household__code="H002")
-    page = english.get(reverse("recognition:registration", args=[bad.pk])).content.decode()
+    page = client.get(reverse("recognition:registration", args=[bad.pk])).content.decode()
     # The evidence of 1a: the child who is not enrolled, by name for an officer with personal data.
     assert "H&#x27;Hen Niê" in page or "H'Hen Niê" in page
     assert "does not meet it" in page
 
 
-def test_the_page_list_runs_a_bounded_number_of_queries(english, commune_officer, campaign, dang_kang,
+def test_the_page_list_runs_a_bounded_number_of_queries(client, commune_officer, campaign, dang_kang,
                                                       village, django_assert_max_num_queries):
     from apps.recognition import services
 
     for number in range(12):
         family(dang_kang, f"H{number:03d}")
     services.register_village_households(campaign, village, commune_officer)
-    login(english, commune_officer)
+    login(client, commune_officer)
     with django_assert_max_num_queries(25):
-        assert english.get(reverse("recognition:campaign", args=[campaign.pk])).status_code == 200
+        assert client.get(reverse("recognition:campaign", args=[campaign.pk])).status_code == 200
 
 
-def test_a_decided_campaign_refuses_edits_until_reopened(english, commune_officer, association_officer,
+def test_a_decided_campaign_refuses_edits_until_reopened(client, commune_officer, association_officer,
                                                          campaign, dang_kang):
     registrations = decided_campaign(campaign, dang_kang, commune_officer, association_officer)
-    login(english, commune_officer)
-    page = english.get(reverse("recognition:campaign", args=[campaign.pk])).content.decode()
+    login(client, commune_officer)
+    page = client.get(reverse("recognition:campaign", args=[campaign.pk])).content.decode()
     assert 'data-testid="campaign-actions"' not in page and 'data-testid="reopen"' in page
     family(dang_kang, "H003")
-    response = english.post(reverse("recognition:autoscore", args=[campaign.pk]), follow=True)
+    response = client.post(reverse("recognition:autoscore", args=[campaign.pk]), follow=True)
     assert "locked" in response.content.decode()
-    refused = english.post(reverse("recognition:registration", args=[registrations[0].pk]), {"note_1b": "x"})
+    refused = client.post(reverse("recognition:registration", args=[registrations[0].pk]), {"note_1b": "x"})
     assert refused.status_code == 403
-    english.post(reverse("recognition:reopen", args=[campaign.pk]), {"reason": ""})
+    client.post(reverse("recognition:reopen", args=[campaign.pk]), {"reason": ""})
     campaign.refresh_from_db()
     assert campaign.locked
-    english.post(reverse("recognition:reopen", args=[campaign.pk]), {"reason": "Bổ sung hộ H003"})
+    client.post(reverse("recognition:reopen", args=[campaign.pk]), {"reason": "Bổ sung hộ H003"})
     campaign.refresh_from_db()
     assert not campaign.locked and campaign.reopen_reason == "Bổ sung hộ H003"
 
 
 def test_the_public_list_hides_names_from_users_without_personal_data(
-    english, client, commune_officer, association_officer, district_viewer, campaign, dang_kang
+    client, commune_officer, association_officer, district_viewer, campaign, dang_kang
 ):
     decided_campaign(campaign, dang_kang, commune_officer, association_officer)
     url = reverse("recognition:public_list", args=[campaign.pk])
-    officer_page = login(english, commune_officer).get(url).content.decode()
+    officer_page = login(client, commune_officer).get(url).content.decode()
     assert f"{HEAD} 0" in officer_page and "12/QĐ-UBND" in officer_page
-    english.logout()
-    viewer_page = login(english, district_viewer).get(url).content.decode()
+    client.logout()
+    viewer_page = login(client, district_viewer).get(url).content.decode()
     assert HEAD not in viewer_page and "H001" in viewer_page and "Thôn 1" in viewer_page

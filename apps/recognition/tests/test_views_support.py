@@ -48,7 +48,8 @@ def decided_campaign(campaign, dang_kang, officer, checker):
     return Registration.objects.filter(campaign=campaign).order_by("household__code")
 
 
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+@pytest.fixture(autouse=True)
+def english_interface(request):
+    """Imported by the page tests: their client asks for English (the labels they read)."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
