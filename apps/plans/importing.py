@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -135,6 +136,16 @@ class _Importer:
 
     def refuse(self, path: str, message, params: dict | None = None) -> None:
         self.errors.append(DomainError(message, params or {}, column=path))
+
+    def attempt(self, path: str, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a service call; its refusal becomes an error at ``path`` (and the result None)."""
+        try:
+            return action(*args, **kwargs)
+        except DomainError as error:
+            self.fail(path, error)
+        except PermissionDenied as error:
+            self.refuse(path, _denied(error))
+        return None
 
     def date(self, value: Any, path: str) -> dt.date | None:
         if value is None or value == "":
@@ -263,17 +274,12 @@ class _Importer:
         if (existing is not None and path != "document" and self.user is not None
                 and not services.can_edit(self.user, existing.unit)):
             return existing  # a document above, registered already: referenced, left as its owners keep it
-        try:
-            if existing is None:
-                self.result.created["documents"] += 1
-                return services.create_document(self.user, number=number, is_demo=self.is_demo, **fields)
-            self.result.updated["documents"] += 1
-            return services.update_document(self.user, existing, **fields)
-        except DomainError as error:
-            self.fail(path, error)
-        except PermissionDenied as error:
-            self.refuse(path, _denied(error))
-        return None
+        if existing is None:
+            self.result.created["documents"] += 1
+            return self.attempt(path, services.create_document, self.user, number=number,
+                                is_demo=self.is_demo, **fields)
+        self.result.updated["documents"] += 1
+        return self.attempt(path, services.update_document, self.user, existing, **fields)
 
     # --- targets --------------------------------------------------------------------------------
 
@@ -305,20 +311,14 @@ class _Importer:
             return
         self.codes.add(("target", code))
         existing = Target.objects.filter(document=document, code=code).first()
-        try:
-            if existing is None:
-                target = services.create_target(self.user, document, code=code, unit=unit,
-                                                is_demo=self.is_demo, **fields)
-                self.result.created["targets"] += 1
-            else:
-                target = services.update_target(self.user, existing, unit=unit, **fields)
-                self.result.updated["targets"] += 1
-        except DomainError as error:
-            self.fail(path, error)
+        if existing is None:
+            target = self.attempt(path, services.create_target, self.user, document, code=code, unit=unit,
+                                  is_demo=self.is_demo, **fields)
+        else:
+            target = self.attempt(path, services.update_target, self.user, existing, unit=unit, **fields)
+        if target is None:
             return
-        except PermissionDenied as error:
-            self.refuse(path, _denied(error))
-            return
+        (self.result.created if existing is None else self.result.updated)["targets"] += 1
         for index, report in enumerate(item.get("reports") or [], start=1):
             where = f"{path}.reports[{index}]"
             on = self.date((report or {}).get("on"), f"{where}.on")
@@ -328,12 +328,9 @@ class _Importer:
                 continue
             if TargetReport.objects.filter(target=target, on=on, value=value).exists():
                 continue
-            try:
-                services.report_target_value(self.user, target, on=on, value=value,
-                                             note=str(report.get("note") or ""), is_demo=self.is_demo)
+            if self.attempt(where, services.report_target_value, self.user, target, on=on, value=value,
+                            note=str(report.get("note") or ""), is_demo=self.is_demo):
                 self.result.created["reports"] += 1
-            except DomainError as error:
-                self.fail(where, error)
 
     # --- tasks ------------------------------------------------------------------------------------
 
@@ -371,36 +368,34 @@ class _Importer:
             return
         self.codes.add(("task", code))
         existing = Task.objects.filter(document=document, code=code).first()
-        try:
+        cascade = item.get("cascade")
+        options = cascade if isinstance(cascade, dict) else {}
+        cascade_deadline = self.date(options.get("deadline"), f"{path}.cascade.deadline")
+
+        def save() -> Task:
             if existing is None:
                 task = services.create_task(self.user, document, code=code, unit=unit, lead=lead,
                                             coordinating=coordinating, is_demo=self.is_demo, **fields)
-                self.result.created["tasks"] += 1
             else:
                 task = services.update_task(self.user, existing, unit=unit, lead=lead,
                                             coordinating=coordinating, **fields)
-                self.result.updated["tasks"] += 1
+            before = task.subtasks.count()
             if task.recurrence:
                 if task.deadline is None:
                     raise DomainError(_("A recurring task needs the deadline of its first occurrence."),
                                       column="deadline")
                 end = until or document.valid_to or dt.date(task.deadline.year, 12, 31)
-                before = task.subtasks.count()
                 services.schedule_occurrences(self.user, task, first=fields["deadline"], until=end)
-                self.result.created["tasks"] += task.subtasks.count() - before
-            cascade = item.get("cascade")
             if cascade:
-                options = cascade if isinstance(cascade, dict) else {}
-                before = task.subtasks.count()
                 services.cascade_task(self.user, task, on=self.on, lead_kind=options.get("lead_kind"),
-                                      deadline=self.date(options.get("deadline"), f"{path}.cascade.deadline"))
-                self.result.created["tasks"] += task.subtasks.count() - before
-        except DomainError as error:
-            self.fail(path, error)
+                                      deadline=cascade_deadline)
+            self.result.created["tasks"] += task.subtasks.count() - before
+            return task
+
+        task = self.attempt(path, save)
+        if task is None:
             return
-        except PermissionDenied as error:
-            self.refuse(path, _denied(error))
-            return
+        (self.result.created if existing is None else self.result.updated)["tasks"] += 1
         for index, report in enumerate(item.get("progress") or [], start=1):
             self.progress(task, report, f"{path}.progress[{index}]")
         for index, sub in enumerate(item.get("subtasks") or [], start=1):
@@ -418,16 +413,12 @@ class _Importer:
         if ProgressUpdate.objects.filter(task=task, on=on, text=text).exists():
             return
         percent = report.get("percent")
-        try:
-            services.report_progress(self.user, task, on=on, text=text,
-                                     percent=int(percent) if percent not in (None, "") else None,
-                                     is_demo=self.is_demo)
+        if percent not in (None, "") and not str(percent).strip().isdigit():
+            self.refuse(f"{path}.percent", _("“%(value)s” is not a number."), {"value": percent})
+            return
+        if self.attempt(path, services.report_progress, self.user, task, on=on, text=text,
+                        percent=int(percent) if percent not in (None, "") else None, is_demo=self.is_demo):
             self.result.created["reports"] += 1
-        except (DomainError, ValueError) as error:
-            if isinstance(error, DomainError):
-                self.fail(path, error)
-            else:
-                self.refuse(f"{path}.percent", _("“%(value)s” is not a number."), {"value": percent})
 
     # --- the file ------------------------------------------------------------------------------------
 

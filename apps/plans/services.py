@@ -37,6 +37,7 @@ file imports in ``apps.plans.importing``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -275,6 +276,16 @@ def _check_changes(user, record, changes: dict[str, Any], allowed: frozenset[str
         _require_plans(user, changes["unit"])
 
 
+def _apply(user, record, changes: dict[str, Any], validate: Callable[[Any], None]) -> None:
+    """Set the changed fields, tidy the title, validate and save with the author."""
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.title = _text(record.title)
+    validate(record)
+    record.updated_by = _author(user)
+    record.save()
+
+
 def _check_deadline(deadline: dt.date | None, document: Document, column: str = "deadline") -> None:
     """A deadline before its document's date is refused (the document did not exist yet)."""
     if deadline is not None and document.date is not None and deadline < document.date:
@@ -419,12 +430,7 @@ def create_target(user, document: Document, *, code: str, title: str, unit: Unit
 @transaction.atomic
 def update_target(user, target: Target, **changes: Any) -> Target:
     _check_changes(user, target, changes, TARGET_FIELDS, "update_target")
-    for name, value in changes.items():
-        setattr(target, name, value)
-    target.title = _text(target.title)
-    _validate_target(target)
-    target.updated_by = _author(user)
-    target.save()
+    _apply(user, target, changes, _validate_target)
     return target
 
 
@@ -491,12 +497,7 @@ def create_task(user, document: Document, *, code: str, title: str, unit: Unit, 
 @transaction.atomic
 def update_task(user, task: Task, *, coordinating: list[Organisation] | None = None, **changes: Any) -> Task:
     _check_changes(user, task, changes, TASK_FIELDS, "update_task")
-    for name, value in changes.items():
-        setattr(task, name, value)
-    task.title = _text(task.title)
-    _validate_task(task)
-    task.updated_by = _author(user)
-    task.save()
+    _apply(user, task, changes, _validate_task)
     if coordinating is not None:
         task.coordinating.set(coordinating)
     return task
