@@ -1,0 +1,76 @@
+"""Kế hoạch 145-KH/HU is loaded from its file; Dang Kang reports its task done; the scorecard moves."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+YEAR = 2026
+ASSOCIATION = "Hội Khuyến học xã Dang Kang"
+
+
+@pytest.fixture
+def demo_without_plans(transactional_db, krong_bong, monkeypatch):
+    """The Krông Bông demo (organisations, users) without its plans: the journey imports them."""
+    from apps.core import demo
+
+    monkeypatch.setattr(demo, "DEMO_EXTENSIONS",
+                        tuple(name for name in demo.DEMO_EXTENSIONS if name != "apps.plans.demo"))
+    demo.load_demo()
+    return krong_bong
+
+
+def _score_cell(page, field: str) -> str:
+    row = f"[data-testid=scorecard] tr[data-organisation='{ASSOCIATION}']"
+    return page.inner_text(f"{row} [data-field={field}]")
+
+
+def test_import_the_plan_report_a_task_done_and_see_the_scorecard_change(
+    page, live_server, demo_without_plans
+):
+    from apps.plans.demo import DEMO_FILE
+
+    # The system administrator uploads the plan file (it names central documents too).
+    login(page, live_server, "admin")
+    page.goto(f"{live_server.url}/plans/import/")
+    page.set_input_files("[data-testid=import-form] input[type=file]", str(DEMO_FILE))
+    page.click("[data-testid=import-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=import-result]")
+    assert "145-KH/HU" in page.inner_text("[data-testid=import-result]")
+    page.goto(f"{live_server.url}/plans/")
+    tree = page.inner_text("[data-testid=document-tree]")
+    assert tree.index("11-CT/TW") < tree.index("49-KL/TW") < tree.index("122-KH/TU") < tree.index("145-KH/HU")
+    page.context.clear_cookies()
+
+    # The commune officer of Dang Kang: his task is overdue on the scorecard.
+    login(page, live_server, "dangkang")
+    page.goto(f"{live_server.url}/plans/scorecard/?year={YEAR}")
+    overdue_before = int(_score_cell(page, "tasks_overdue"))
+    late_before = int(_score_cell(page, "tasks_late"))
+    score_before = _score_cell(page, "score")
+    assert overdue_before >= 1
+
+    page.goto(f"{live_server.url}/plans/tasks/?status=overdue")
+    page.click("[data-testid=tasks] tr[data-code='T4.24454'] a")
+    page.wait_for_url(re.compile(r"/plans/tasks/\d+/$"))
+    assert page.get_attribute("[data-testid=task-status] [data-status]", "data-status") == "overdue"
+    form = page.locator("[data-testid=progress-form]")
+    form.locator("textarea[name=text]").fill("Đã kiện toàn ban chấp hành và các chi hội thôn, buôn.")
+    form.locator("input[name=percent]").fill("100")
+    form.locator("input[name=completed]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=updates] li:has-text('chi hội thôn, buôn')")
+    assert page.get_attribute("[data-testid=task-status] [data-status]", "data-status") == "done_late"
+
+    page.goto(f"{live_server.url}/plans/scorecard/?year={YEAR}")
+    assert int(_score_cell(page, "tasks_overdue")) == overdue_before - 1
+    assert int(_score_cell(page, "tasks_late")) == late_before + 1
+    assert _score_cell(page, "score") != score_before
+
+    response = page.request.get(f"{live_server.url}/plans/scorecard/{YEAR}.pdf")
+    assert response.status == 200 and response.body()[:5] == b"%PDF-"
