@@ -66,7 +66,8 @@ class DonorFields(forms.Form):
     donor_person = forms.IntegerField(label=_("Person in the registry"), required=False,
                                       widget=forms.HiddenInput)
     donor_organisation = forms.ModelChoiceField(label=_("Organisation in the registry"),
-                                                queryset=Organisation.objects.none(), required=False)
+                                                queryset=Organisation.objects.none(), required=False,
+                                                empty_label="—")
     donor_name = forms.CharField(label=_("Donor name"), max_length=255, required=False,
                                  help_text=_("For a named donor; for a person or an organisation the "
                                              "registry's name is used when this is empty."))

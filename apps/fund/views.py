@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -201,14 +201,17 @@ def donation_list(request: HttpRequest, pk: int) -> HttpResponse:
     donations = (services.donations_for(request.user).filter(fund=fund)
                  .select_related("entry__reversed_by").order_by("-receipt_year", "-receipt_seq"))
     page = Paginator(donations, PAGE_SIZE).get_page(request.GET.get("page"))
-    pledges = (fund.pledges.select_related("entry").annotate(
-        paid=Coalesce(Sum("payments__amount", filter=Q(payments__entry__reversed_by__isnull=True)), 0))
+    # What is still owed, as ``services.pledge_outstanding`` reads it, for every pledge at once.
+    pledges = (fund.pledges.annotate(
+        paid=Coalesce(Sum("payments__amount", filter=Q(payments__entry__reversed_by__isnull=True)), 0),
+        cancelled=Exists(JournalEntry.objects.filter(reverses=OuterRef("entry"))))
         .order_by("-date", "-pk"))
     return render(request, "fund/donations.html", {
         "fund": fund, "page": page,
         "rows": [(donation, disclosure.donor_label(donation, personal)) for donation in page],
         "pledges": [(pledge, pledge.donor_name if personal or pledge.donor_kind == DonorKind.ORGANISATION
-                     else disclosure.UNNAMED_VI, pledge.amount - pledge.paid) for pledge in pledges],
+                     else disclosure.UNNAMED_VI, 0 if pledge.cancelled else pledge.amount - pledge.paid)
+                    for pledge in pledges],
         "can_post": can_post(request, fund),
     })
 

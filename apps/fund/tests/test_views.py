@@ -287,3 +287,21 @@ def test_the_viewer_cannot_set_honour_levels(fund, district_viewer):
     assert client.get(url("honour", fund.pk)).status_code == 200
     assert client.post(url("honour", fund.pk), {"name": "Vàng", "minimum": "1000"}).status_code == 403
     assert not fund.honour_levels.exists()
+
+
+def test_a_reversed_pledge_is_owed_no_more(fund, treasurer, thuquy):
+    pledge = services.record_pledge(treasurer, fund, amount=1_000_000, donor_name="A")
+    services.reverse_entry(pledge.entry, "Nhà hảo tâm rút lại", treasurer)
+    listing = thuquy.get(url("donations", fund.pk))
+    assert [owed for _p, _name, owed in listing.context["pledges"]] == [0]
+
+
+def test_the_fund_list_keeps_its_query_count(krong_bong, fund, hoa_son_fund, admin_user_,
+                                             django_assert_max_num_queries):
+    for item in (fund, hoa_son_fund):
+        services.post_donation(None, item, amount=100_000, donor_name="A", purpose="Học bổng")
+        services.post_donation(None, item, amount=50_000, donor_name="B")
+    client = client_for(admin_user_)
+    with django_assert_max_num_queries(12):
+        page = client.get(url("index"))
+    assert [figures["money"] for _fund, figures in page.context["rows"]] == [150_000, 150_000]
