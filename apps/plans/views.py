@@ -11,6 +11,8 @@ bad input with a ``DomainError`` shown on its field. Statuses follow Kế hoạc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -52,6 +54,20 @@ def show_error(form, error: DomainError, **aliases: str) -> None:
     if error.column in aliases:
         error.column = aliases[error.column]
     add_domain_error(form, error)
+
+
+def submit(form, action: Callable[[dict], Any], **aliases: str) -> Any:
+    """Run a service on a valid form's data: its result, or ``None`` when the form or the service refused.
+
+    The service's refusal lands on the field it names (``aliases`` as in ``show_error``).
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except DomainError as error:
+        show_error(form, error, **aliases)
+        return None
 
 
 def status_context(summary: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -169,17 +185,11 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """A progress report (date, text, percent, attachment), optionally completing the task."""
     task = _task_for_edit(request, pk)
     form = ProgressForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.report_progress(request.user, task, on=data["on"], text=data["text"],
-                                     percent=data["percent"], attachment=data["attachment"],
-                                     completed=data["completed"])
-        except DomainError as error:
-            show_error(form, error, completed_on="on")
-        else:
-            messages.success(request, _("The progress report was recorded."))
-            return redirect("plans:task", task.pk)
+    if submit(form, lambda data: services.report_progress(
+            request.user, task, on=data["on"], text=data["text"], percent=data["percent"],
+            attachment=data["attachment"], completed=data["completed"]), completed_on="on"):
+        messages.success(request, _("The progress report was recorded."))
+        return redirect("plans:task", task.pk)
     return render(request, "plans/task.html", _task_context(request, task, progress_form=form), status=400)
 
 
@@ -189,14 +199,9 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark the task done on a date (a date in the future is refused by the service)."""
     task = _task_for_edit(request, pk)
     form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complete_task(request.user, task, form.cleaned_data["on"])
-        except DomainError as error:
-            show_error(form, error, completed_on="on")
-        else:
-            messages.success(request, _("The task was marked done."))
-            return redirect("plans:task", task.pk)
+    if submit(form, lambda data: services.complete_task(request.user, task, data["on"]), completed_on="on"):
+        messages.success(request, _("The task was marked done."))
+        return redirect("plans:task", task.pk)
     return render(request, "plans/task.html", _task_context(request, task, complete_form=form), status=400)
 
 

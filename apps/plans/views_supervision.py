@@ -19,8 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import roles
 from apps.accounts.scope import coverage_paths, scope_for
-from apps.core.errors import DomainError
-from apps.core.forms import add_domain_error
 from apps.organisations.models import Organisation
 from apps.places.models import Unit
 from apps.plans import services
@@ -33,7 +31,7 @@ from apps.plans.forms import (
     ResolveObstacleForm,
 )
 from apps.plans.models import Obstacle
-from apps.plans.views import show_error
+from apps.plans.views import submit
 
 PAGE_SIZE = 50
 
@@ -55,17 +53,12 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     form = None
     if _may_write(user):
         form = InspectionForm(request.POST or None, user=user, documents=services.visible_documents(user))
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                visit = services.record_inspection(user, subject=data["subject"], date=data["date"],
-                                                   team=data["team"], findings=data["findings"],
-                                                   kind=data["kind"], document=data["document"])
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, _("The visit was recorded."))
-                return redirect("plans:inspection", visit.pk)
+        visit = request.method == "POST" and submit(form, lambda data: services.record_inspection(
+            user, subject=data["subject"], date=data["date"], team=data["team"], findings=data["findings"],
+            kind=data["kind"], document=data["document"]))
+        if visit:
+            messages.success(request, _("The visit was recorded."))
+            return redirect("plans:inspection", visit.pk)
     elif request.method == "POST":
         raise PermissionDenied(_("You may not record inspections."))
     inspections = services.visible_inspections(user).order_by("-date", "-pk")
@@ -83,15 +76,10 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecommendationForm(request.POST or None) if editable else None
     if request.method == "POST":
         _deny_unless(user, inspection.unit)
-        if form.is_valid():
-            try:
-                services.add_recommendation(user, inspection, text=form.cleaned_data["text"],
-                                            deadline=form.cleaned_data["deadline"])
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, _("The recommendation was added."))
-                return redirect("plans:inspection", inspection.pk)
+        if submit(form, lambda data: services.add_recommendation(user, inspection, text=data["text"],
+                                                                 deadline=data["deadline"])):
+            messages.success(request, _("The recommendation was added."))
+            return redirect("plans:inspection", inspection.pk)
     recommendations = services.visible_recommendations(user).filter(inspection=inspection).order_by("pk")
     return render(request, "plans/inspection.html", {
         "inspection": inspection, "recommendations": recommendations, "form": form, "can_edit": editable,
@@ -107,15 +95,12 @@ def recommendation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No recommendation matches the given query.")
     _deny_unless(request.user, recommendation.inspection.unit)
     form = DateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.resolve_recommendation(request.user, recommendation, form.cleaned_data["on"])
-        except DomainError as error:
-            messages.error(request, error.localized())
-        else:
-            messages.success(request, _("The recommendation was marked resolved."))
+    if submit(form, lambda data: services.resolve_recommendation(request.user, recommendation, data["on"]),
+              resolved_on="on"):
+        messages.success(request, _("The recommendation was marked resolved."))
     else:
-        messages.error(request, _("Give the date on which it was resolved."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     return redirect("plans:inspection", recommendation.inspection_id)
 
 
@@ -127,17 +112,11 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
     form = None
     if _may_write(user):
         form = ObstacleForm(request.POST or None, user=user)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                obstacle = services.raise_obstacle(
-                    user, raised_by=data["raised_by"], raised_on=data["raised_on"],
-                    description=data["description"])
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, _("The difficulty was recorded."))
-                return redirect("plans:obstacle", obstacle.pk)
+        obstacle = request.method == "POST" and submit(form, lambda data: services.raise_obstacle(
+            user, raised_by=data["raised_by"], raised_on=data["raised_on"], description=data["description"]))
+        if obstacle:
+            messages.success(request, _("The difficulty was recorded."))
+            return redirect("plans:obstacle", obstacle.pk)
     elif request.method == "POST":
         raise PermissionDenied(_("You may not raise obstacles."))
     show = request.GET.get("show", "open")
@@ -158,16 +137,19 @@ def escalation_targets(obstacle: Obstacle) -> QuerySet[Organisation]:
         pk=obstacle.raised_by_id).select_related("unit").order_by("unit__path", "name")
 
 
-@login_required
-def obstacle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    obstacle = services.get_obstacle_for_user(user, pk)
-    editable = services.can_edit(user, obstacle.unit)
+def _obstacle_page(request: HttpRequest, obstacle: Obstacle, status: int = 200, **forms) -> HttpResponse:
+    editable = services.can_edit(request.user, obstacle.unit)
     return render(request, "plans/obstacle.html", {
         "obstacle": obstacle, "can_edit": editable,
-        "escalate_form": EscalateForm(organisations=escalation_targets(obstacle)) if editable else None,
-        "resolve_form": ResolveObstacleForm() if editable else None,
-    })
+        "escalate_form": forms.get("escalate_form") or (
+            EscalateForm(organisations=escalation_targets(obstacle)) if editable else None),
+        "resolve_form": forms.get("resolve_form") or (ResolveObstacleForm() if editable else None),
+    }, status=status)
+
+
+@login_required
+def obstacle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _obstacle_page(request, services.get_obstacle_for_user(request.user, pk))
 
 
 @login_required
@@ -176,36 +158,21 @@ def obstacle_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     obstacle = services.get_obstacle_for_user(request.user, pk)
     _deny_unless(request.user, obstacle.unit)
     form = EscalateForm(request.POST, organisations=escalation_targets(obstacle))
-    if form.is_valid():
-        try:
-            services.escalate_obstacle(request.user, obstacle, to=form.cleaned_data["to"],
-                                       on=form.cleaned_data["on"])
-        except DomainError as error:
-            show_error(form, error, escalated_on="on")
-        else:
-            messages.success(request, _("The difficulty was escalated."))
-            return redirect("plans:obstacle", obstacle.pk)
-    return render(request, "plans/obstacle.html", {
-        "obstacle": obstacle, "can_edit": True, "escalate_form": form, "resolve_form": ResolveObstacleForm(),
-    }, status=400)
+    if submit(form, lambda data: services.escalate_obstacle(
+            request.user, obstacle, to=data["to"], on=data["on"]), escalated_on="on"):
+        messages.success(request, _("The difficulty was escalated."))
+        return redirect("plans:obstacle", obstacle.pk)
+    return _obstacle_page(request, obstacle, 400, escalate_form=form)
 
 
 @login_required
 @require_POST
 def obstacle_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    # No check of the unit here: the service lets the body it was escalated to resolve it too.
     obstacle = services.get_obstacle_for_user(request.user, pk)
-    # No check here: the service lets the body it was escalated to resolve it too.
     form = ResolveObstacleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.resolve_obstacle(request.user, obstacle, on=form.cleaned_data["on"],
-                                      resolution=form.cleaned_data["resolution"])
-        except DomainError as error:
-            show_error(form, error, resolved_on="on")
-        else:
-            messages.success(request, _("The difficulty was marked resolved."))
-            return redirect("plans:obstacle", obstacle.pk)
-    return render(request, "plans/obstacle.html", {
-        "obstacle": obstacle, "can_edit": True, "resolve_form": form,
-        "escalate_form": EscalateForm(organisations=escalation_targets(obstacle)),
-    }, status=400)
+    if submit(form, lambda data: services.resolve_obstacle(request.user, obstacle, on=data["on"],
+                                                           resolution=data["resolution"]), resolved_on="on"):
+        messages.success(request, _("The difficulty was marked resolved."))
+        return redirect("plans:obstacle", obstacle.pk)
+    return _obstacle_page(request, obstacle, 400, resolve_form=form)

@@ -34,7 +34,7 @@ def test_xlsx_figures_equal_the_domain_scorecard(district_viewer, world):
     assert set(rows) == {row.organisation.name for row in expected}
     for row in expected:
         values = rows[row.organisation.name]
-        # head, on time, late, overdue, in progress, targets met, missed, recommendations resolved, open, score
+        # head, tasks on time/late/overdue/in progress, targets met/missed, recommendations, score
         assert values[1:9] == [row.tasks_on_time, row.tasks_late, row.tasks_overdue, row.tasks_in_progress,
                                row.targets_met, row.targets_missed, row.recommendations_resolved,
                                row.recommendations_open]
