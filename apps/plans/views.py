@@ -131,7 +131,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if data.get("status"):
         tasks = tasks.filter(status=data["status"])
     if data.get("group") == "organisation":
-        tasks = tasks.order_by("lead__name", "status_rank", "deadline", "code")
+        tasks = tasks.select_related("lead__unit").order_by("lead__name", "status_rank", "deadline", "code")
     page = Paginator(with_last_percent(tasks), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/tasks.html", {
         "form": form, "page": page, "as_of": as_of, "summary": summary, "lead": lead, "document": document,
