@@ -73,6 +73,13 @@ class DateForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DateInput(), initial=_today)
 
 
+class TargetReportForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=_today)
+    value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=4,
+                               help_text=_("A share as a decimal (0.72 for 72%), or a number."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class InspectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=InspectionKind.choices)
     subject = OrganisationChoiceField(label=_("Inspected organisation"), queryset=Organisation.objects.none())

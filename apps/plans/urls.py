@@ -8,6 +8,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.index, name="index"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("targets/<int:pk>/", views.target_detail, name="target"),
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/progress/", views.task_progress, name="task_progress"),

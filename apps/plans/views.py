@@ -23,7 +23,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import roles
 from apps.accounts.scope import scope_for
@@ -32,7 +32,7 @@ from apps.core.forms import add_domain_error
 from apps.places.services import parse_date
 from apps.plans import reminders, services
 from apps.plans import status as rules
-from apps.plans.forms import CompleteForm, ProgressForm, TaskFilterForm
+from apps.plans.forms import CompleteForm, ProgressForm, TargetReportForm, TaskFilterForm
 from apps.plans.models import ProgressUpdate, Task
 
 PAGE_SIZE = 50
@@ -110,6 +110,28 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.visible_tasks(user).filter(document=document), as_of)),
         "status_labels": rules.TASK_STATUS_LABELS,
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A target: its progress as of a date, the values reported by hand; report one (PLANS on its unit)."""
+    user = request.user
+    target = services.get_target_for_user(user, pk)
+    editable = services.can_edit(user, target.unit)
+    form = TargetReportForm(request.POST or None) if editable else None
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("You may not change the plans, targets and tasks of this unit."))
+        if submit(form, lambda data: services.report_target_value(user, target, on=data["on"],
+                                                                  value=data["value"], note=data["note"])):
+            messages.success(request, _("The value was recorded."))
+            return redirect("plans:target", target.pk)
+    as_of = as_of_from(request)
+    return render(request, "plans/target.html", {
+        "target": target, "as_of": as_of, "row": services.target_progress([target], as_of)[0],
+        "reports": target.reports.select_related("created_by").order_by("-on", "-pk"), "form": form,
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required

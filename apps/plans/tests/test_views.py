@@ -191,3 +191,21 @@ def test_scorecard_of_a_unit_outside_the_scope_is_404(neighbour_officer, world):
     response = client_for(neighbour_officer).get(reverse("plans:scorecard"),
                                                  {"year": "2026", "unit": world["dang_kang"].pk})
     assert response.status_code == 404
+
+
+def test_commune_officer_reports_a_target_value_by_hand(commune_officer, neighbour_officer, world):
+    target = world["target"]
+    client = client_for(commune_officer)
+    response = client.post(reverse("plans:target", args=[target.pk]),
+                           {"on": "2026-11-20", "value": "0.71", "note": "Rà soát cuối năm"})
+    assert response.status_code == 302
+    page = client.get(reverse("plans:target", args=[target.pk]), {"as_of": "2026-11-29"})
+    assert page.context["row"].status == "met" and page.context["row"].percent == 100
+    assert client_for(neighbour_officer).get(reverse("plans:target", args=[target.pk])).status_code == 404
+
+
+def test_district_viewer_may_not_report_a_target_value(district_viewer, world):
+    url = reverse("plans:target", args=[world["target"].pk])
+    client = client_for(district_viewer)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"on": "2026-11-20", "value": "0.71"}).status_code == 403
