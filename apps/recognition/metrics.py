@@ -18,6 +18,7 @@ denominator are kept, so "22,796 of 31,751 households" is reproduced exactly.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -95,7 +96,8 @@ def subjects(title: str, year: int) -> dict[int, int]:
     if title == Title.DHHT:
         return _grouped(Clan.objects.all(), "commune_id")
     if title == Title.CDHT_THON:
-        return _grouped(Unit.objects.filter(kind=UnitKind.VILLAGE), "id")
+        # Villages of the map in force at the end of the year (not those of the pre-2025 communes).
+        return _grouped(Unit.objects.in_force(dt.date(year, 12, 31)).filter(kind=UnitKind.VILLAGE), "id")
     if title == Title.DVHT:
         return _grouped(Organisation.objects.filter(active=True), "unit_id")
     if title == Title.CDHT_CONG_DAN:

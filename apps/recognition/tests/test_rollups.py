@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 from django.http import Http404
 
+from apps.people import testing as people
 from apps.places.models import CommuneFlag
 from apps.recognition import demo, services
 from apps.recognition.metrics import recognised_of_registered, share
@@ -115,3 +116,13 @@ def test_bulk_registration_marks_the_roll_ups_stale(campaign, dang_kang, village
     assert metrics.status("recognition.recognised.gdht", YEAR).stale
     metrics.recompute("recognition.recognised.gdht", YEAR)
     assert metrics.values("recognition.recognised.gdht", YEAR)[dang_kang.pk].den == 1
+
+
+def test_villages_of_the_former_communes_are_not_subjects_after_the_reform(krong_bong, dang_kang):
+    from apps.recognition.metrics import subjects
+
+    new_village = people.village(dang_kang, "Thôn 9")
+    old_village = people.village(krong_bong.legacy["24451"], "Thôn 9")
+    counted = subjects("cdht_thon", YEAR)
+    assert counted.get(new_village.pk) == 1 and old_village.pk not in counted
+    assert old_village.pk in subjects("cdht_thon", 2024)
