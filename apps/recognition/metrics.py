@@ -5,8 +5,9 @@ For a year (the period, "2026") and each title of a subject population:
 - ``recognition.share.<title>``: subjects holding the title (recognised by a
   decision in a campaign of that year) / subjects of the unit. The subjects:
   ``gdht`` households with a member present in that year's survey; ``dhht`` clans;
-  ``cdht_thon`` villages; ``dvht`` active organisations; ``cdht_cong_dan`` persons
-  aged 18 or more present in that year's survey (age = year − birth year).
+  ``cdht_thon`` villages of the map in force on 31 December; ``dvht`` active
+  organisations; ``cdht_cong_dan`` persons aged 18 or more present in that year's
+  survey (age = year − birth year).
 - ``recognition.recognised.<title>``: recognised / registered in the campaigns
   of the year (the annual report of CV 6782/BGDĐT-GDTX asks for both counts).
 

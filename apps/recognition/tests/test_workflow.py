@@ -162,3 +162,27 @@ def test_scoring_a_campaign_does_not_query_per_household(campaign, village, dang
     few = _autoscore_queries(campaign, village, dang_kang, commune_officer, 3, 0)
     many = _autoscore_queries(campaign, village, dang_kang, commune_officer, 30, 3)
     assert many <= few + 2  # batch boundaries at most, not one query per household
+
+
+def test_a_commune_is_judged_by_levels_through_the_workflow(dang_kang, commune_officer):
+    from apps.recognition.management.commands.recognition import load_shipped
+    from apps.recognition.models import CriteriaSet
+
+    load_shipped()
+    campaign = services.open_campaign(
+        commune_officer,
+        title="cdht_xa",
+        year=2026,
+        commune=dang_kang,
+        criteria_set=CriteriaSet.objects.get(code="cdht-xa-tt25-2023"),
+    )
+    registration = services.register(campaign, dang_kang, commune_officer)
+    level_one = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.x", "4.x", "5.x"]
+    registration = services.record_scores(registration, {code: True for code in level_one}, commune_officer)
+    assert (registration.complete, registration.result, registration.passed) == (False, "1", True)
+    registration = services.record_scores(registration, {"4.x-2": True, "5.x-2": False}, commune_officer)
+    assert (registration.complete, registration.result) == (True, "1")
+    registration = services.record_scores(registration, {"5.x-2": True}, commune_officer)
+    assert registration.result == "2"
+    with pytest.raises(DomainError, match="from 0 to 1"):
+        services.record_scores(registration, {"1.1": 2}, commune_officer)
