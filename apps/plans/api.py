@@ -9,20 +9,34 @@ bad input (400, naming the field). Values of targets and scores are JSON numbers
 """
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
+from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
+from apps.organisations.models import Organisation
 from apps.places.api import READ_ERRORS, WRITE_ERRORS, InputErrors, paginated
 from apps.plans import services
-from apps.plans.models import Document, DocumentKind, Inspection, Obstacle, ProgressUpdate, Task
+from apps.plans.models import (
+    Document,
+    DocumentKind,
+    Inspection,
+    Obstacle,
+    ProgressUpdate,
+    Recommendation,
+    Task,
+)
 from apps.plans.scorecard import ScorecardRow, default_as_of, scorecard
 from apps.plans.services import DocumentNode, TargetProgress
 from apps.plans.views_reports import scoped_unit
+from apps.plans.views_supervision import escalation_targets
 
 router = Router(tags=["plans"])
 
@@ -33,6 +47,16 @@ Kind = Literal[tuple(DocumentKind.values)]  # type: ignore[valid-type]
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+@contextmanager
+def _api_fields(**aliases: str) -> Iterator[None]:
+    """Report a refused field by the name the client sent (``completed_on`` → ``on``)."""
+    try:
+        yield
+    except DomainError as error:
+        error.column = aliases.get(error.column or "", error.column)
+        raise
 
 
 # --- documents ----------------------------------------------------------------------------
@@ -141,6 +165,20 @@ def get_target(request: HttpRequest, target_id: int, as_of: dt.date | None = Non
     target = services.get_target_for_user(request.auth, target_id)
     as_of = as_of or _today()
     return _target(services.target_progress([target], as_of)[0], as_of)
+
+
+class TargetReportIn(Schema):
+    on: dt.date = Field(description="The date of the value; not in the future.")
+    value: Decimal = Field(description="A share as a decimal (0.72 for 72%), or a number.")
+    note: str = ""
+
+
+@router.post("/plans/targets/{target_id}/reports", response={201: TargetOut, **WRITE_ERRORS})
+def report_target_value(request: HttpRequest, target_id: int, payload: TargetReportIn) -> Status:
+    """Report the value of a target by hand on a date; answers the target's progress as of that date."""
+    target = services.get_target_for_user(request.auth, target_id)
+    services.report_target_value(request.auth, target, on=payload.on, value=payload.value, note=payload.note)
+    return Status(201, _target(services.target_progress([target], payload.on)[0], payload.on))
 
 
 # --- tasks --------------------------------------------------------------------------------
@@ -273,11 +311,8 @@ def report_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> 
 def complete_task(request: HttpRequest, task_id: int, payload: CompleteIn) -> Task:
     """Mark a task done on a date; its status is then given as of that date."""
     task = services.get_task_for_user(request.auth, task_id)
-    try:
+    with _api_fields(completed_on="on"):
         services.complete_task(request.auth, task, payload.on)
-    except DomainError as error:
-        error.column = "on" if error.column == "completed_on" else error.column
-        raise
     return services.tasks_as_of(request.auth, max(payload.on, _today())).get(pk=task.pk)
 
 
@@ -352,6 +387,113 @@ def list_obstacles(request: HttpRequest, filters: Query[ObstacleFilters]):
 @router.get("/plans/obstacles/{obstacle_id}", response={200: ObstacleOut, **READ_ERRORS})
 def get_obstacle(request: HttpRequest, obstacle_id: int) -> Obstacle:
     return services.get_obstacle_for_user(request.auth, obstacle_id)
+
+
+def _organisation(request: HttpRequest, organisation_id: int, column: str,
+                  among=None) -> Organisation:
+    """An active organisation the caller may see (or one of ``among``), else a refusal naming ``column``."""
+    organisations = among if among is not None else scope_for(request.auth).filter(
+        Organisation.objects.filter(active=True), "unit")
+    organisation = organisations.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise DomainError(_("No organisation you may choose has the id %(id)s."), {"id": organisation_id},
+                          column=column)
+    return organisation
+
+
+class InspectionIn(Schema):
+    kind: Literal["inspection", "supervision"] = "inspection"
+    subject_id: int = Field(description="The organisation inspected or visited.")
+    date: dt.date
+    team: str = Field(description="Members of the team and the body that sent it.")
+    findings: str = ""
+    document_id: int | None = Field(None, description="The document checked; needed for follow-up tasks.")
+
+
+class RecommendationIn(Schema):
+    text: str
+    deadline: dt.date | None = Field(None, description="With a deadline it becomes a follow-up task.")
+
+
+class DateIn(Schema):
+    on: dt.date = Field(description="Not in the future.")
+
+
+class ObstacleIn(Schema):
+    raised_by_id: int
+    raised_on: dt.date
+    description: str
+    task_id: int | None = None
+
+
+class EscalateIn(Schema):
+    to_id: int = Field(description="An organisation of the obstacle's unit or of a unit above it.")
+    on: dt.date
+
+
+class ResolveIn(Schema):
+    on: dt.date
+    resolution: str = ""
+
+
+@router.post("/plans/inspections", response={201: InspectionOut, **WRITE_ERRORS})
+def record_inspection(request: HttpRequest, payload: InspectionIn) -> Status:
+    """Record an inspection or supervision visit; needs PLANS on the visited organisation's unit."""
+    document = None
+    if payload.document_id is not None:
+        document = services.visible_documents(request.auth).filter(pk=payload.document_id).first()
+        if document is None:
+            raise DomainError(_("No document you may see has the id %(id)s."), {"id": payload.document_id},
+                              column="document_id")
+    visit = services.record_inspection(
+        request.auth, subject=_organisation(request, payload.subject_id, "subject_id"), date=payload.date,
+        team=payload.team, findings=payload.findings, kind=payload.kind, document=document)
+    return Status(201, visit)
+
+
+@router.post("/plans/inspections/{inspection_id}/recommendations",
+             response={201: RecommendationOut, **WRITE_ERRORS})
+def add_recommendation(request: HttpRequest, inspection_id: int, payload: RecommendationIn) -> Status:
+    """A recommendation of a visit; with a deadline, a follow-up task of the visited organisation."""
+    inspection = services.get_inspection_for_user(request.auth, inspection_id)
+    return Status(201, services.add_recommendation(request.auth, inspection, text=payload.text,
+                                                    deadline=payload.deadline))
+
+
+@router.post("/plans/recommendations/{recommendation_id}/resolve",
+             response={200: RecommendationOut, **WRITE_ERRORS})
+def resolve_recommendation(request: HttpRequest, recommendation_id: int, payload: DateIn) -> Recommendation:
+    recommendation = services.visible_recommendations(request.auth).filter(pk=recommendation_id).first()
+    if recommendation is None:
+        raise Http404("No recommendation matches the given query.")
+    with _api_fields(resolved_on="on"):
+        return services.resolve_recommendation(request.auth, recommendation, payload.on)
+
+
+@router.post("/plans/obstacles", response={201: ObstacleOut, **WRITE_ERRORS})
+def raise_obstacle(request: HttpRequest, payload: ObstacleIn) -> Status:
+    """Record a difficulty raised by an organisation (optionally about a task)."""
+    task = services.get_task_for_user(request.auth, payload.task_id) if payload.task_id is not None else None
+    obstacle = services.raise_obstacle(
+        request.auth, raised_by=_organisation(request, payload.raised_by_id, "raised_by_id"),
+        description=payload.description, raised_on=payload.raised_on, task=task)
+    return Status(201, obstacle)
+
+
+@router.post("/plans/obstacles/{obstacle_id}/escalate", response={200: ObstacleOut, **WRITE_ERRORS})
+def escalate_obstacle(request: HttpRequest, obstacle_id: int, payload: EscalateIn) -> Obstacle:
+    obstacle = services.get_obstacle_for_user(request.auth, obstacle_id)
+    to = _organisation(request, payload.to_id, "to_id", among=escalation_targets(obstacle))
+    with _api_fields(escalated_on="on"):
+        return services.escalate_obstacle(request.auth, obstacle, to=to, on=payload.on)
+
+
+@router.post("/plans/obstacles/{obstacle_id}/resolve", response={200: ObstacleOut, **WRITE_ERRORS})
+def resolve_obstacle(request: HttpRequest, obstacle_id: int, payload: ResolveIn) -> Obstacle:
+    """Close an obstacle, by its organisation's officers or those of the body it was escalated to."""
+    obstacle = services.get_obstacle_for_user(request.auth, obstacle_id)
+    with _api_fields(resolved_on="on"):
+        return services.resolve_obstacle(request.auth, obstacle, on=payload.on, resolution=payload.resolution)
 
 
 # --- scorecard ----------------------------------------------------------------------------
