@@ -14,24 +14,14 @@ YEAR = 2026
 ASSOCIATION = "Hội Khuyến học xã Dang Kang"
 
 
-@pytest.fixture
-def demo_without_plans(transactional_db, krong_bong, monkeypatch):
-    """The Krông Bông demo (organisations, users) without its plans: the journey imports them."""
-    from apps.core import demo
-
-    monkeypatch.setattr(demo, "DEMO_EXTENSIONS",
-                        tuple(name for name in demo.DEMO_EXTENSIONS if name != "apps.plans.demo"))
-    demo.load_demo()
-    return krong_bong
-
-
 def _score_cell(page, field: str) -> str:
     row = f"[data-testid=scorecard] tr[data-organisation='{ASSOCIATION}']"
     return page.inner_text(f"{row} [data-field={field}]")
 
 
+# ``demo``: the Krông Bông organisations and users, without the modules' demo data: the plan is imported here.
 def test_import_the_plan_report_a_task_done_and_see_the_scorecard_change(
-    page, live_server, demo_without_plans
+    page, live_server, demo
 ):
     from apps.plans.demo import DEMO_FILE
 
