@@ -60,7 +60,7 @@ class SetEditForm(forms.Form):
 
     content = forms.CharField(
         label=_("The criteria set (YAML)"),
-        widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "spellcheck": "false", "class": "set-text"}),
     )
 
 

@@ -29,6 +29,21 @@ from apps.recognition.views_subjects import labelled, sees_names
 YES, NO = "yes", "no"
 
 
+def failure_text(failure: dict[str, Any]) -> str:
+    """A failure of the pass rule (``criteria.Judgement.failures``) as a sentence."""
+    values = {key: failure.get(key) for key in ("item", "value", "threshold")}
+    rule = failure.get("rule")
+    if rule == "total_min":
+        return _("Total %(value)s is below the pass mark %(threshold)s.") % values
+    if rule == "criterion_min":
+        return _("Criterion %(item)s has %(value)s points, below the minimum %(threshold)s.") % values
+    if rule == "indicator_min":
+        return _("Indicator %(item)s has %(value)s points, below the minimum %(threshold)s.") % values
+    if rule == "required":
+        return _("%(item)s is required at its maximum %(threshold)s and has %(value)s.") % values
+    return _("%(item)s: %(value)s, below %(threshold)s.") % values
+
+
 def _indicator_rows(registration: Registration, user) -> list[dict[str, Any]]:
     """Criteria with their indicators, scores and evidence (member names only with personal data)."""
     criteria_set = registration.campaign.criteria_set
@@ -112,13 +127,11 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = services.can_manage(request.user, registration.unit)
     editable = manage and not campaign.locked and registration.status != Registration.Status.RECOGNISED
     rows = _indicator_rows(registration, request.user)
-    posted: dict[str, str] = {}
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("This registration cannot be scored."))
         scores, notes = _posted_scores(request, rows)
         uploads = request.FILES.getlist("evidence")
-        posted = {key: value for key, value in request.POST.items() if key.startswith(("score_", "note_"))}
         if not scores and not notes and not uploads:
             messages.error(request, _("Nothing to save: enter points, a note or a file."))
         else:
@@ -150,13 +163,15 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "set": campaign.criteria_set,
             "label": shown,
             "rows": rows,
-            "posted": posted,
             "editable": editable,
             "can_manage": manage,
             "approve_enabled": enabled,
             "approve_reason": reason,
             "files": registration.evidence_files.select_related("indicator"),
             "detail": registration.result_detail or {},
+            "failures": [
+                failure_text(item) for item in (registration.result_detail or {}).get("failures", [])
+            ],
         },
     )
 

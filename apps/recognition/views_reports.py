@@ -13,12 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from apps.accounts.scope import scope_for
 from apps.places.models import Unit, UnitKind
 from apps.recognition import exports
 from apps.recognition.models import Campaign
-from apps.recognition.report import annual_report, due_date
+from apps.recognition.report import Row, annual_report, due_date
+from apps.universal.reports.document import percent_text
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -62,9 +64,16 @@ def report_unit(request: HttpRequest) -> Unit:
 def report(request: HttpRequest) -> HttpResponse:
     unit, year = report_unit(request), _year(request)
     rows = annual_report(request.user, unit, year)
-    by_unit: dict[int, list] = defaultdict(list)
+    comma = get_language() == "vi"
+    by_unit: dict[int, list[tuple[Row, str, str]]] = defaultdict(list)
     for row in rows:
-        by_unit[row.unit.pk].append(row)
+        by_unit[row.unit.pk].append(
+            (
+                row,
+                percent_text(row.share, decimal_comma=comma),
+                percent_text(row.target_share, decimal_comma=comma),
+            )
+        )
     units = list(dict.fromkeys(row.unit for row in rows))
     return render(
         request,
