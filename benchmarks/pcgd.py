@@ -184,18 +184,20 @@ def generate(persons: int, year: int) -> None:
                 record_id += 1
                 age = rng.choices(ages, age_weights)[0]
                 draw = rng.random()
+                # The person's facts, also copied onto the survey record (COPIED_FROM_PERSON).
+                sex = "M" if rng.random() < 0.5 else "F"
+                disability = "cannot_learn" if draw < 0.004 else "can_learn" if draw < 0.012 else ""
+                copied = {"sex": sex, "birth_year": year - age, "ethnicity": ethnicity,
+                          "disability": disability}
                 people.append(row(
                     Person, id=person_id, household_id=household_id, commune_id=commune.pk,
                     village_id=village.pk, code=f"{member + 1:02d}", full_name="Nguyễn Văn A",
-                    name_key="nguyễn văn a", relation="head" if member == 0 else "other",
-                    sex="M" if rng.random() < 0.5 else "F", birth_year=year - age, birth_date=None,
-                    ethnicity=ethnicity,
-                    disability="cannot_learn" if draw < 0.004 else "can_learn" if draw < 0.012 else "",
-                    clan_id=None, national_id="",
+                    name_key="nguyễn văn a", relation="head" if member == 0 else "other", birth_date=None,
+                    clan_id=None, national_id="", **copied,
                 ))
                 status = "present" if draw < 0.95 else "moved_away" if draw < 0.98 else "deceased"
                 records.append(row(SurveyRecord, id=record_id, person_id=person_id, year=year,
-                                   commune_id=commune.pk, status=status, **_school(age, year, rng)))
+                                   commune_id=commune.pk, status=status, **copied, **_school(age, year, rng)))
             if len(people) >= BATCH:
                 flush()
                 print(f"  {person_id:,} persons…", end="\r", flush=True)
@@ -261,7 +263,7 @@ def duckdb_tables(persons: int):
         ("people_surveyrecord", ["id", "person_id", "year", "commune_id", "status", "enrolled_level",
                                  "preschool_completed", "primary_completed_year",
                                  "lower_secondary_graduated_year", "highest_grade_completed",
-                                 "literacy_stage_completed"]),
+                                 "literacy_stage_completed", "sex", "ethnicity", "birth_year", "disability"]),
     ):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(columns)} FROM {table}")  # noqa: S608 (fixed names)

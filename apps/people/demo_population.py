@@ -34,8 +34,7 @@ import random
 import unicodedata
 from bisect import bisect
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -43,8 +42,18 @@ from django.db import connection
 from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 
-from apps.people.importing.sql import tuned_connection  # the same SQLite page cache as imports
-from apps.people.models import Clan, Disability, EnrolledLevel, Household, Person, Relation, SurveyRecord
+# The same SQLite page cache and bulk-load steps as large imports.
+from apps.people.importing.sql import bulk_load, tuned_connection
+from apps.people.models import (
+    COPIED_FROM_PERSON,
+    Clan,
+    Disability,
+    EnrolledLevel,
+    Household,
+    Person,
+    Relation,
+    SurveyRecord,
+)
 from apps.places.models import Unit
 from apps.places.services import normalise_name
 
@@ -439,7 +448,7 @@ PERSON_COLUMNS = ("id", "household", "commune", "village", "code", "full_name", 
                   "birth_year", "birth_date", "ethnicity", "disability", "clan", "national_id")
 SURVEY_COLUMNS = ("person", "year", "commune", "status", "enrolled_level", "enrolled_grade",
                   "preschool_completed", "primary_completed_year", "lower_secondary_graduated_year",
-                  "highest_grade_completed", "literacy_stage_completed")
+                  "highest_grade_completed", "literacy_stage_completed", *COPIED_FROM_PERSON)
 
 
 def _clans(plan: CommunePlan, counts: PopulationCounts) -> dict[str, int]:
@@ -575,6 +584,8 @@ class _Commune:
         rng = self.rng
         defects = self.counts.defects
         birth_year = REFERENCE_YEAR - member.age
+        # The person's facts copied onto each record, in the order of COPIED_FROM_PERSON.
+        copies = ("M" if member.male else "F", birth_year, member.ethnicity, member.disability)
         rows = []
         for year in SURVEY_YEARS:
             if year < birth_year or (year == SURVEY_YEARS[0] and member.skip_2025):
@@ -593,78 +604,8 @@ class _Commune:
                 literacy = 2
                 defects["literacy stage recorded for a primary completer"] += 1
             rows.append((person_id, year, self.commune_id, status, level, grade, preschool, primary,
-                         lower, highest, literacy))
+                         lower, highest, literacy, *copies))
         return rows
-
-
-@contextmanager
-def _indexes_built_once() -> Iterator[None]:
-    """Build the registry's secondary indexes once, sorted, after the load.
-
-    Inserted row by row, persons in random name order make each index entry a
-    random B-tree write; a ``CREATE INDEX`` over the loaded table sorts once (the
-    PostgreSQL manual's advice for bulk loads, "Populating a Database"). The
-    indexes are dropped and re-created from their own definitions (SQLite's
-    ``sqlite_master``, PostgreSQL's ``pg_get_indexdef``), inside the caller's
-    transaction; a unique index that no longer holds fails the whole load.
-    Indexes backing a constraint (primary keys, PostgreSQL unique constraints) stay.
-    """
-    tables = [model._meta.db_table for model in (Household, Person, SurveyRecord)]
-    postgresql = connection.vendor == "postgresql"
-    with connection.cursor() as cursor:
-        if postgresql:
-            # regclass::text is the index's name, quoted where it needs to be.
-            cursor.execute(
-                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-                "WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary AND NOT EXISTS "
-                "(SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) ORDER BY 1", [tables])
-        else:
-            marks = ", ".join(["%s"] * len(tables))
-            cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' "  # noqa: S608
-                           f"AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name", tables)
-        indexes = cursor.fetchall()
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {name if postgresql else quote(name)}")
-        if postgresql:
-            # Room to sort in memory when the indexes are built again (this transaction only).
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    yield
-    with connection.cursor() as cursor:
-        for _name, definition in indexes:
-            cursor.execute(definition)
-
-
-@contextmanager
-def _foreign_keys_checked_once() -> Iterator[None]:
-    """PostgreSQL: check the registry's foreign keys once, set-wise, after the load.
-
-    Row by row, each inserted person and survey record queues foreign-key
-    checks that run one by one at commit: 30 million for a province. As the
-    PostgreSQL manual advises for bulk loads ("Populating a Database"), the
-    constraints are dropped and put back exactly as they were (their own
-    definitions, read from the catalogue), then validated, each by one query.
-    All inside the caller's transaction: other sessions see either the old
-    tables or the loaded ones.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    tables = [model._meta.db_table for model in (Household, Person, SurveyRecord)]
-    with connection.cursor() as cursor:
-        # Checks queued earlier in the transaction run now: ALTER TABLE refuses pending ones.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid, conname", [tables])
-        constraints = cursor.fetchall()
-        for table, name, _definition in constraints:
-            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    yield
-    with connection.cursor() as cursor:
-        for table, name, definition in constraints:
-            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition} NOT VALID")
-            cursor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")
 
 
 def quote(name: str) -> str:
@@ -676,7 +617,7 @@ def write_population(plans: Sequence[CommunePlan], seed: int) -> PopulationCount
     counts = PopulationCounts()
     writer = _Writer()
     ids = _Ids()
-    with tuned_connection(), _indexes_built_once(), _foreign_keys_checked_once():
+    with tuned_connection(), bulk_load(force=True):
         for plan in plans:
             if plan.persons > 0:
                 _Commune(plan, seed, writer, ids, counts).run()

@@ -177,11 +177,25 @@ class Person(RegistryRecord):
         return f"{'•' * 8}{self.national_id[-4:]}" if self.national_id else ""
 
 
+# Person fields copied onto each of their survey records. The database keeps the copies right
+# whoever writes (migration 0003's triggers): a record inserted without them (birth_year NULL)
+# takes them from its person, a change of the person is copied to all its records, and a record
+# saved with other values or moved to another person takes them again. Writers that know the
+# values (import, demo, roll-over, services) give them, so that the triggers have nothing to do.
+COPIED_FROM_PERSON = ("sex", "birth_year", "ethnicity", "disability")
+PCGD_INDEX_KEY = ("year", "commune", "sex", "ethnicity")
+PCGD_INDEX_COVERS = ("birth_year", "status", "disability", "enrolled_level", "preschool_completed",
+                     "primary_completed_year", "lower_secondary_graduated_year", "highest_grade_completed",
+                     "literacy_stage_completed")
+
+
 class SurveyRecord(RegistryRecord):
     """What the survey of one year records about one person (status and schooling).
 
     Columns as in person-registry-format.md; completions are kept as years so that
-    the roll-over to the next school year carries them forward unchanged.
+    the roll-over to the next school year carries them forward unchanged. ``sex``,
+    ``birth_year``, ``ethnicity`` and ``disability`` are copies of the person's
+    (``COPIED_FROM_PERSON``), as ``commune`` is: not facts of the year, never edited here.
     """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="surveys",
@@ -210,6 +224,15 @@ class SurveyRecord(RegistryRecord):
         _("literacy (XMC) stage completed"), null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(2)],
     )
+    # Copies of the person's static facts (see COPIED_FROM_PERSON): the PCGD–XMC counts of a year
+    # read one table in the order of its index instead of joining a million persons.
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False, blank=True,
+                           default="")
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True, editable=False)
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITY_CHOICES, editable=False,
+                                 blank=True, default="")
+    disability = models.CharField(_("disability"), max_length=16, choices=Disability.choices,
+                                  editable=False, blank=True, default="")
 
     unit_field = "commune"
 
@@ -225,10 +248,20 @@ class SurveyRecord(RegistryRecord):
                 name="literacy_stage_1_or_2",
             ),
         ]
-        indexes = [models.Index(fields=["year", "commune"])]
+        indexes = [
+            # The year's records in the order of the PCGD–XMC GROUP BY (commune, sex, ethnicity),
+            # carrying every column its counts read: SQLite answers from the index alone
+            # (3× faster than from the table on a million records). Also the (year, commune) index.
+            models.Index(fields=[*PCGD_INDEX_KEY, *PCGD_INDEX_COVERS], name="survey_year_commune_group"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.year}"
+
+    def copy_person_facts(self) -> None:
+        """Take the copies of ``COPIED_FROM_PERSON`` from ``self.person`` (the triggers do the same)."""
+        for name in COPIED_FROM_PERSON:
+            setattr(self, name, getattr(self.person, name))
 
     @property
     def audit_repr(self) -> str:

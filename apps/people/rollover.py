@@ -193,7 +193,7 @@ def _insert(prefixes: list[str] | None, from_year: int, to_year: int, user) -> i
         INSERT INTO {_tables()['records']} (created_at, updated_at, created_by_id, updated_by_id, is_demo,
             person_id, year, commune_id, status, enrolled_level, enrolled_grade, preschool_completed,
             primary_completed_year, lower_secondary_graduated_year, highest_grade_completed,
-            literacy_stage_completed)
+            literacy_stage_completed, sex, birth_year, ethnicity, disability)
         SELECT %(now)s, %(now)s, %(author)s, %(author)s, r.is_demo, r.person_id, %(to_year)s, r.commune_id,
             r.status,
             CASE WHEN {ENTERS_GRADE_1} THEN {PRIMARY}
@@ -214,7 +214,7 @@ def _insert(prefixes: list[str] | None, from_year: int, to_year: int, user) -> i
                                        OR r.highest_grade_completed < r.enrolled_grade)
                  THEN r.enrolled_grade
                  ELSE r.highest_grade_completed END,
-            r.literacy_stage_completed
+            r.literacy_stage_completed, p.sex, p.birth_year, p.ethnicity, p.disability
         {source} AND r.status = {PRESENT} AND {IN_FORCE}
           AND NOT EXISTS (SELECT 1 FROM {records} n WHERE n.person_id = r.person_id AND n.year = %(to_year)s)
     """  # noqa: S608 (table names are the models', codes are checked literals, values are parameters)

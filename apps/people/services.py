@@ -502,6 +502,7 @@ def record_survey(user, person: Person, year: int, **facts: Any) -> SurveyRecord
                               is_demo=person.is_demo)
     for fact, value in merged.items():
         setattr(record, fact, value)
+    record.copy_person_facts()
     record.updated_by = author
     try:
         with transaction.atomic():

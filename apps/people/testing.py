@@ -38,5 +38,7 @@ def person(
         ethnicity=ethnicity, disability=disability, relation=relation,
     )
     if year is not None:
-        SurveyRecord.objects.create(person=member, year=year, commune=home.commune, **survey)
+        SurveyRecord.objects.create(person=member, year=year, commune=home.commune, sex=sex,
+                                    birth_year=birth_year, ethnicity=ethnicity, disability=disability,
+                                    **survey)
     return member

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import count
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import OuterRef, Subquery
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from apps.people.importing.sql import Writer, columns_of
 from apps.people.importing.validation import OPTIONAL_SOURCES, PERSON_FIELDS, SURVEY_FIELDS, ParsedRow
-from apps.people.models import Clan, Household, Person, SurveyRecord
+from apps.people.models import COPIED_FROM_PERSON, Clan, Household, Person, SurveyRecord
 
 LOOKUP_BATCH = 500  # households per IN (...) list: far below SQLite's limit on query parameters
 STORED_SURVEY = 3 + len(PERSON_FIELDS) + 2  # where a stored row's survey columns start
@@ -31,7 +32,9 @@ CLAN_INSERT = ("id", "commune", "name", "name_key")
 PERSON_INSERT = ("id", "household", "commune", "village", "code", *PERSON_FIELDS, "clan")
 PERSON_UPDATE = ("updated_at", "updated_by", *PERSON_FIELDS, "clan", "village")
 # A survey record's id is left to the database: nothing refers to a new record during the import.
-SURVEY_INSERT = ("person", "year", "commune", *SURVEY_FIELDS)
+# Its copies of the person's facts (COPIED_FROM_PERSON) are written with it, from the row.
+SURVEY_INSERT = ("person", "year", "commune", *SURVEY_FIELDS, *COPIED_FROM_PERSON)
+_copied = itemgetter(*(PERSON_FIELDS.index(name) for name in COPIED_FROM_PERSON))
 SURVEY_UPDATE = ("updated_at", "updated_by", "commune", *SURVEY_FIELDS)
 
 
@@ -231,7 +234,7 @@ class Applier:
                 person_id = next(person_ids)
                 new_persons.append((person_id, household_id, row.commune_id, village_id, row.person_code,
                                     *row.person, clan_id))
-                new_surveys.append((person_id, year, row.commune_id, *row.survey))
+                new_surveys.append((person_id, year, row.commune_id, *row.survey, *_copied(row.person)))
                 continue
             person_id = stored[0]
             stored_person = stored[3:STORED_SURVEY]
@@ -246,7 +249,7 @@ class Applier:
                 person_updates.append((now, user_id, *values, person_id))
             survey_id = stored[STORED_SURVEY]
             if survey_id is None:
-                new_surveys.append((person_id, year, row.commune_id, *row.survey))
+                new_surveys.append((person_id, year, row.commune_id, *row.survey, *_copied(person)))
                 continue
             stored_survey = stored[STORED_SURVEY + 1:]  # commune, SURVEY_FIELDS
             survey = (row.commune_id, *self._merge(row.survey, stored_survey[1:], self.survey_kept))

@@ -16,7 +16,7 @@ from apps.metrics.services import data_changed
 from apps.people.importing.applying import Applier, Counts
 from apps.people.importing.columns import map_header
 from apps.people.importing.reader import Source, open_table, source_name
-from apps.people.importing.sql import tuned_connection
+from apps.people.importing.sql import bulk_load, tuned_connection
 from apps.people.importing.validation import ParsedRow, RowChecker, RowError
 from apps.places.models import Unit
 
@@ -151,7 +151,7 @@ def import_people(
             if dry_run:
                 _run(table, result, checker, applier, progress)
                 return result
-            with tuned_connection(), transaction.atomic():
+            with tuned_connection(), transaction.atomic(), bulk_load(rows=table.total):
                 _run(table, result, checker, applier, progress)
                 if not result.ok:
                     transaction.set_rollback(True)

@@ -21,11 +21,14 @@ from django.db.models import Model
 
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 ID_BLOCK = 5000  # ids taken from the sequence at a time
+# A load of at least this many rows, and at least as many as the persons already stored, drops the
+# secondary indexes and (PostgreSQL) the foreign keys, and builds / checks them once at the end.
+BULK_MIN_ROWS = 50_000
 
 
 @contextmanager
 def tuned_connection() -> Iterator[None]:
-    """A larger SQLite page cache while the import runs (the default 2 MB thrashes on the indexes).
+    """A larger SQLite page cache while an import or a PCGD count runs (the default 2 MB thrashes).
 
     The setting belongs to the connection, so it is put back afterwards.
     """
@@ -145,3 +148,119 @@ class Writer:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE id = %s", rows)  # noqa: S608
+
+
+def _registry_tables() -> list[str]:
+    from apps.people.models import Household, Person, SurveyRecord
+
+    return [model._meta.db_table for model in (Household, Person, SurveyRecord)]
+
+
+def is_bulk(rows: int) -> bool:
+    """Whether a file of ``rows`` rows is loaded as a bulk load (``bulk_load``).
+
+    Rebuilding an index or checking a foreign key reads the whole table: worth it
+    when the file is large and at least doubles the registry (a first load, a new
+    province), not for a commune's yearly file against millions of stored persons.
+    The highest person id stands for the table's size (persons are never deleted).
+    """
+    if rows < BULK_MIN_ROWS:
+        return False
+    from apps.people.models import Person
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(Person._meta.db_table)}")  # noqa: S608
+        stored = cursor.fetchone()[0] or 0
+    return rows >= stored
+
+
+@contextmanager
+def indexes_built_once() -> Iterator[None]:
+    """Build the registry's secondary indexes once, sorted, after the load.
+
+    Inserted row by row, persons in random name order make each index entry a
+    random B-tree write; a ``CREATE INDEX`` over the loaded table sorts once (the
+    PostgreSQL manual's advice for bulk loads, "Populating a Database"). The
+    indexes are dropped and re-created from their own definitions (SQLite's
+    ``sqlite_master``, PostgreSQL's ``pg_get_indexdef``), inside the caller's
+    transaction; a unique index that no longer holds fails the whole load.
+    Indexes backing a constraint (primary keys, unique constraints, which the
+    import's lookups use) stay.
+    """
+    tables = _registry_tables()
+    postgresql = connection.vendor == "postgresql"
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if postgresql:
+            # regclass::text is the index's name, quoted where it needs to be.
+            cursor.execute(
+                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                "WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint WHERE conindid = indexrelid) ORDER BY 1", [tables])
+        else:
+            marks = ", ".join(["%s"] * len(tables))
+            cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' "  # noqa: S608
+                           f"AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name", tables)
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name if postgresql else quote(name)}")
+        if postgresql:
+            # Room to sort in memory when the indexes are built again (this transaction only).
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    yield
+    if connection.needs_rollback:  # a refused file: the rollback puts the indexes back
+        return
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+
+
+@contextmanager
+def foreign_keys_checked_once() -> Iterator[None]:
+    """PostgreSQL: check the registry's foreign keys once, set-wise, after the load.
+
+    Row by row, each inserted person and survey record queues foreign-key
+    checks (household, commune, village, clan, author; person, commune, author)
+    that run one by one at commit: half of a million-row import's time. As the
+    PostgreSQL manual advises for bulk loads ("Populating a Database"), the
+    constraints are dropped and put back exactly as they were (their own
+    definitions, read from the catalogue), then validated, each by one query.
+    All inside the caller's transaction: other sessions see either the old
+    tables or the loaded ones (and wait for the tables meanwhile).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # Checks queued earlier in the transaction run now: ALTER TABLE refuses pending ones.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid, conname",
+            [_registry_tables()])
+        constraints = cursor.fetchall()
+        for table, name, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    yield
+    if connection.needs_rollback:  # a refused file: the rollback puts the constraints back
+        return
+    with connection.cursor() as cursor:
+        for table, name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition} NOT VALID")
+            cursor.execute(f"ALTER TABLE {quote(table)} VALIDATE CONSTRAINT {quote(name)}")
+
+
+@contextmanager
+def bulk_load(*, rows: int = 0, force: bool = False) -> Iterator[bool]:
+    """Secondary indexes built once and foreign keys checked once around a large load.
+
+    Applies when ``force`` (the demo population) or when ``is_bulk(rows)``; yields
+    whether it did. Must run inside the load's transaction.
+    """
+    if not (force or is_bulk(rows)):
+        yield False
+        return
+    with indexes_built_once(), foreign_keys_checked_once():
+        yield True

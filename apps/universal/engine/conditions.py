@@ -1,5 +1,8 @@
 """The registry readings a rule set names, as filters on survey records (``people.SurveyRecord``).
 
+Birth year and disability are read from the record's copies of the person's
+(``people.models.COPIED_FROM_PERSON``), so that no filter needs the persons table.
+
 One definition serves the aggregate counts and the lists of persons behind a
 rate (``members``), so that a list always adds up to its number. The readings
 follow pcgd-xmc.md ("Reading the registry"; the individual standards of NĐ 20
@@ -67,14 +70,14 @@ def to_q(expr: Expr) -> Q:
 def ages_q(band: AgeBand, year: int) -> Q:
     """Age = survey year − birth year (pcgd-xmc.md): a band of birth years."""
     first, last = band.birth_years(year)
-    return Q(person__birth_year__gte=first, person__birth_year__lte=last)
+    return Q(birth_year__gte=first, birth_year__lte=last)
 
 
 def counted_q(rule_set: RuleSet, year: int) -> Q:
     """The records of the year that count at all: present people, without the excluded disabilities."""
     condition = Q(year=year, status__in=rule_set.counted_statuses)
     if rule_set.excluded_disabilities:
-        condition &= ~Q(person__disability__in=rule_set.excluded_disabilities)
+        condition &= ~Q(disability__in=rule_set.excluded_disabilities)
     return condition
 
 

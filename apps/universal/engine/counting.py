@@ -17,6 +17,7 @@ from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 
 from apps.people.ethnicities import is_minority
+from apps.people.importing.sql import tuned_connection
 from apps.people.models import Sex, SurveyRecord
 from apps.universal.engine.conditions import ages_q, cohort_q, counted_q, numerator_q
 from apps.universal.engine.results import IndicatorValue, Splits
@@ -64,17 +65,21 @@ def counts_queryset(rule_set: RuleSet, year: int, commune_filter: Q | None = Non
     """The aggregate query and where each variant's cohort and counted members are in its rows.
 
     Cohorts read alike by several indicators (the 6-year-olds, the 15–18-year-olds)
-    are counted once. On SQLite the age prefilter reads ``birth_year + 0`` so
-    that it scans the year's records instead of probing persons by the (commune,
-    birth year) index, which measured three times slower on a million persons;
-    PostgreSQL keeps the plain column, whose statistics choose the hash join.
+    are counted once. The query reads the survey records alone: sex, birth year,
+    ethnicity and disability are the record's copies of the person's, and the
+    index ``survey_year_commune_group`` (year, commune, sex, ethnicity, then every
+    column read here) hands the year's records to the GROUP BY in its order; SQLite
+    answers from the index without reading the table. On SQLite the age prefilter
+    reads ``birth_year + 0``: on the plain column the planner skip-scans the index
+    for the birth-year range and sorts for the GROUP BY (twice as slow); PostgreSQL
+    keeps the plain column, whose statistics choose its parallel scan.
     """
-    first, last = rule_set.age_range.birth_years(year)
     records = SurveyRecord.objects.filter(counted_q(rule_set, year))
     if connections[records.db].vendor == "sqlite":
-        records = (records.alias(birth_key=F("person__birth_year") + 0)
+        first, last = rule_set.age_range.birth_years(year)
+        records = (records.alias(birth_key=F("birth_year") + 0)
                    .filter(birth_key__gte=first, birth_key__lte=last))
-    else:  # PostgreSQL needs the plain column for its row estimates (hash join and aggregate)
+    else:
         records = records.filter(ages_q(rule_set.age_range, year))
     if commune_filter is not None:
         records = records.filter(commune_filter)
@@ -89,7 +94,7 @@ def counts_queryset(rule_set: RuleSet, year: int, commune_filter: Q | None = Non
             annotations[cohorts[key]] = Count("pk", filter=cohort_q(indicator, year, special))
         annotations[f"n{index}"] = Count("pk", filter=numerator_q(indicator, year, special))
         columns.append(Column(variant, cohorts[key], f"n{index}"))
-    rows = (records.order_by().values("commune_id", "person__sex", "person__ethnicity")
+    rows = (records.order_by().values("commune_id", "sex", "ethnicity")
             .annotate(**annotations))
     return rows, columns
 
@@ -97,11 +102,13 @@ def counts_queryset(rule_set: RuleSet, year: int, commune_filter: Q | None = Non
 def grouped_counts(rule_set: RuleSet, year: int, commune_filter: Q | None = None
                    ) -> dict[int, list[GroupRow]]:
     """commune id → its rows (one per sex and ethnicity present), in one query."""
-    rows, columns = counts_queryset(rule_set, year, commune_filter)
+    queryset, columns = counts_queryset(rule_set, year, commune_filter)
+    with tuned_connection():  # SQLite: the index read at once stays in the page cache
+        rows = list(queryset)
     found: dict[int, list[GroupRow]] = defaultdict(list)
     for row in rows:
         values = {column.variant: IndicatorValue(row[column.num], row[column.den]) for column in columns}
-        found[row["commune_id"]].append(GroupRow(row["person__sex"], row["person__ethnicity"], values))
+        found[row["commune_id"]].append(GroupRow(row["sex"], row["ethnicity"], values))
     return found
 
 

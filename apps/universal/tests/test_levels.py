@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from django.db import connection
 
 from apps.places.models import UnitKind
 from apps.universal.engine import IndicatorValue, compute_year
@@ -185,6 +186,7 @@ def test_the_number_of_queries_does_not_grow_with_communes_or_persons(
         krong_bong, django_assert_max_num_queries):
     for commune in krong_bong.legacy.values():
         meeting_mn5(commune, 2024, n=3)
-    with django_assert_max_num_queries(5):
+    # Five, and on SQLite three PRAGMAs that enlarge the page cache for the count and put it back.
+    with django_assert_max_num_queries(8 if connection.vendor == "sqlite" else 5):
         result = compute_year(2024)
     assert len(result.communes) == 13
