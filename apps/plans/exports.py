@@ -35,11 +35,20 @@ def score_text(row: ScorecardRow) -> str:
     return "—" if row.score is None else f"{row.score}".replace(".", ",")
 
 
+def organisation_text(row: ScorecardRow) -> str:
+    """The organisation's name, with its unit unless the name already says it ("… xã Dang Kang")."""
+    organisation = row.organisation
+    unit = organisation.unit
+    if place_name(unit.name, unit.division_type).casefold() in organisation.name.casefold():
+        return organisation.name
+    return f"{organisation.name} ({unit.name})"
+
+
 def _row(row: ScorecardRow) -> list[Cell]:
     bad = "bad" if row.tasks_overdue else ""
     return [
         Cell(row.rank if row.rank is not None else "—", "int" if row.rank is not None else "text"),
-        Cell(f"{row.organisation.name} ({row.organisation.unit.name})"),
+        Cell(organisation_text(row)),
         Cell(row.head),
         Cell(row.tasks_on_time, "int"),
         Cell(row.tasks_late, "int"),

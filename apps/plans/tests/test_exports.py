@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _rows_of(workbook) -> dict[str, list]:
-    """Organisation name → the row's values after the organisation column ("Name (unit)", third column)."""
+    """Organisation name → the row's values after the organisation column (the third)."""
     found = {}
     for row in workbook.active.iter_rows(values_only=True):
-        if isinstance(row[0], int) and isinstance(row[2], str) and " (" in row[2]:
+        if isinstance(row[0], int) and isinstance(row[2], str):
             found[row[2].split(" (")[0]] = list(row[3:])
     return found
 
