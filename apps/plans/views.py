@@ -252,13 +252,18 @@ def progress_attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def timeline(request: HttpRequest) -> HttpResponse:
-    """The tasks of a year by month of their deadline, with their status today (or ``?as_of=``)."""
+    """The deadlines of a year by month: tasks and targets, with their status today (or ``?as_of=``)."""
     today = timezone.localdate()
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today.year
     as_of = as_of_from(request)
     tasks = services.tasks_as_of(request.user, as_of).filter(deadline__year=year).order_by("deadline", "code")
+    targets = services.visible_targets(request.user).filter(deadline__year=year).order_by("deadline", "code")
+    entries = [(task.deadline, "task", task) for task in tasks]
+    entries += [(row.target.deadline, "target", row) for row in services.target_progress(targets, as_of)]
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
     return render(request, "plans/timeline.html", {
-        "year": year, "as_of": as_of, "tasks": with_last_percent(tasks),
-        "previous": year - 1, "next": year + 1, "status_labels": rules.TASK_STATUS_LABELS,
+        "year": year, "as_of": as_of, "entries": [{"month": day.month, "day": day, "kind": kind, "item": item}
+                                                  for day, kind, item in entries],
+        "previous": year - 1, "next": year + 1,
     })

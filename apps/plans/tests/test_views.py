@@ -133,7 +133,9 @@ def test_subtasks_are_listed_on_the_district_task(district_viewer, world):
 def test_timeline_groups_the_year_by_month(commune_officer, world):
     response = client_for(commune_officer).get(reverse("plans:timeline"), {"year": "2026"})
     assert response.status_code == 200
-    assert [task.code for task in response.context["tasks"]] == ["T5.24454", "T4.24454"]
+    entries = [(entry["kind"], entry["item"]) for entry in response.context["entries"]]
+    codes = [item.code if kind == "task" else item.target.code for kind, item in entries]
+    assert codes == ["T5.24454", "T4.24454", "GDHT.24454"]  # 31/10, 15/12, then the target on 31/12
     assert "Month 10" in response.content.decode()
 
 
