@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -125,7 +125,7 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def set_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     criteria_set = services.get_criteria_set_for_user(request.user, pk)
     if fmt not in EXPORT_TYPES:
-        raise PermissionDenied(_("Unknown format."))
+        raise Http404("Unknown format.")
     response = HttpResponse(services.export_criteria_set(criteria_set, fmt), content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{criteria_set.code}.{fmt}"'
     return response

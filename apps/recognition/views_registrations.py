@@ -119,6 +119,17 @@ def _posted_scores(request: HttpRequest, rows: list[dict[str, Any]]) -> tuple[di
     return scores, notes
 
 
+def _next_to_score(user, registration: Registration) -> Registration | None:
+    """The next registration of the campaign still waiting for scores, so that an evaluator goes on."""
+    return (
+        services.get_registrations_for_user(user, registration.campaign)
+        .filter(status=Registration.Status.REGISTERED)
+        .exclude(pk=registration.pk)
+        .order_by("unit__path", "household__code", "pk")
+        .first()
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -169,7 +180,8 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approve_reason": reason,
             "files": registration.evidence_files.select_related("indicator"),
             "detail": registration.result_detail or {},
-            "failures": [
+            "next_to_score": _next_to_score(request.user, registration) if editable else None,
+        "failures": [
                 failure_text(item) for item in (registration.result_detail or {}).get("failures", [])
             ],
         },

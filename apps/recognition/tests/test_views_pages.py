@@ -123,6 +123,9 @@ def test_the_village_is_registered_in_bulk_and_scored(client, commune_officer, c
     assert "H&#x27;Hen Niê" in page or "H'Hen Niê" in page
     assert "does not meet it" in page
     assert "1a is required at its maximum 10 and has 0." in page
+    good = Registration.objects.get(household__code="H001")
+    assert 'data-testid="next-to-score"' in page
+    assert f'href="{reverse("recognition:registration", args=[good.pk])}"' in page
 
 
 def test_the_page_list_runs_a_bounded_number_of_queries(client, commune_officer, campaign, dang_kang,
