@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
 from apps.fund.models import (
     Account,
     Disbursement,
@@ -16,19 +17,6 @@ from apps.fund.models import (
     Pledge,
     Programme,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shows the records; every change goes through the services (and the audit trail)."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class EntryLineInline(admin.TabularInline):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
 from apps.recognition.models import (
     Campaign,
     CriteriaSet,
@@ -19,17 +20,6 @@ from apps.recognition.models import (
     Registration,
     Score,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class CriterionInline(admin.TabularInline):
