@@ -25,7 +25,8 @@ def audit_log_for_user(user) -> QuerySet[AuditEntry]:
 # Records whose field values are personal data (Luật 91/2025/QH15): their before/after
 # values are shown only to users holding PERSONAL_DATA on the entry's unit.
 PERSONAL_MODELS = {"people.Person", "people.SurveyRecord", "people.Household", "people.Clan",
-                   "association.Member"}
+                   "association.Member", "fund.Donation", "fund.Pledge", "fund.Disbursement",
+                   "recognition.Registration", "recognition.EvidenceFile"}
 
 
 def values_visible(user, entry: AuditEntry) -> bool:
