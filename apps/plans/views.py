@@ -104,11 +104,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": services.visible_documents(user).filter(parent=document).order_by("date", "number"),
         "attachments": document.attachments.all(),
         "targets": services.target_progress(targets, as_of),
-        "target_labels": rules.TARGET_STATUS_LABELS,
         "tasks": tasks,
         "summary": status_context(services.task_summary(
             services.visible_tasks(user).filter(document=document), as_of)),
-        "status_labels": rules.TASK_STATUS_LABELS,
     })
 
 
@@ -157,7 +155,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(with_last_percent(tasks), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/tasks.html", {
         "form": form, "page": page, "as_of": as_of, "summary": summary, "lead": lead, "document": document,
-        "grouped": data.get("group") == "organisation", "status_labels": rules.TASK_STATUS_LABELS,
+        "grouped": data.get("group") == "organisation",
     })
 
 
@@ -171,7 +169,6 @@ def _task_context(request: HttpRequest, task: Task, **forms) -> dict:
         "task": task,
         "as_of": as_of,
         "status": rules.task_status(task.deadline, task.completed_on, as_of),
-        "status_labels": rules.TASK_STATUS_LABELS,
         "percent": last.percent if last else None,
         "subtasks": subtasks.order_by("status_rank", "deadline", "code"),
         "updates": task.updates.select_related("by").order_by("-on", "-pk"),
