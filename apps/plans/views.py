@@ -49,6 +49,12 @@ def with_last_percent(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.annotate(last_percent=Subquery(latest.values("percent")[:1]))
 
 
+def require_edit(user, unit) -> None:
+    """403 unless the user holds the PLANS capability on the unit (the services check it again)."""
+    if not services.can_edit(user, unit):
+        raise PermissionDenied(_("You may not change the plans, targets and tasks of this unit."))
+
+
 def show_error(form, error: DomainError, **aliases: str) -> None:
     """The service's refusal on the field it names; ``aliases`` map the service's names to the form's."""
     if error.column in aliases:
@@ -119,8 +125,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = services.can_edit(user, target.unit)
     form = TargetReportForm(request.POST or None) if editable else None
     if request.method == "POST":
-        if not editable:
-            raise PermissionDenied(_("You may not change the plans, targets and tasks of this unit."))
+        require_edit(user, target.unit)
         if submit(form, lambda data: services.report_target_value(user, target, on=data["on"],
                                                                   value=data["value"], note=data["note"])):
             messages.success(request, _("The value was recorded."))
@@ -193,8 +198,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _task_for_edit(request: HttpRequest, pk: int) -> Task:
     task = services.get_task_for_user(request.user, pk)
-    if not services.can_edit(request.user, task.unit):
-        raise PermissionDenied(_("You may not change the plans, targets and tasks of this unit."))
+    require_edit(request.user, task.unit)
     return task
 
 

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts import roles
 from apps.accounts.scope import coverage_paths, scope_for
 from apps.organisations.models import Organisation
-from apps.places.models import Unit
 from apps.plans import services
 from apps.plans.forms import (
     DateForm,
@@ -31,14 +30,9 @@ from apps.plans.forms import (
     ResolveObstacleForm,
 )
 from apps.plans.models import Obstacle
-from apps.plans.views import submit
+from apps.plans.views import require_edit, submit
 
 PAGE_SIZE = 50
-
-
-def _deny_unless(user, unit: Unit) -> None:
-    if not services.can_edit(user, unit):
-        raise PermissionDenied(_("You may not change the plans, targets and tasks of this unit."))
 
 
 def _may_write(user) -> bool:
@@ -75,7 +69,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     editable = services.can_edit(user, inspection.unit)
     form = RecommendationForm(request.POST or None) if editable else None
     if request.method == "POST":
-        _deny_unless(user, inspection.unit)
+        require_edit(user, inspection.unit)
         if submit(form, lambda data: services.add_recommendation(user, inspection, text=data["text"],
                                                                  deadline=data["deadline"])):
             messages.success(request, _("The recommendation was added."))
@@ -93,7 +87,7 @@ def recommendation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = services.visible_recommendations(request.user).filter(pk=pk).first()
     if recommendation is None:
         raise Http404("No recommendation matches the given query.")
-    _deny_unless(request.user, recommendation.inspection.unit)
+    require_edit(request.user, recommendation.inspection.unit)
     form = DateForm(request.POST)
     if submit(form, lambda data: services.resolve_recommendation(request.user, recommendation, data["on"]),
               resolved_on="on"):
@@ -156,7 +150,7 @@ def obstacle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def obstacle_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     obstacle = services.get_obstacle_for_user(request.user, pk)
-    _deny_unless(request.user, obstacle.unit)
+    require_edit(request.user, obstacle.unit)
     form = EscalateForm(request.POST, organisations=escalation_targets(obstacle))
     if submit(form, lambda data: services.escalate_obstacle(
             request.user, obstacle, to=data["to"], on=data["on"]), escalated_on="on"):
