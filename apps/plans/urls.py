@@ -26,6 +26,8 @@ urlpatterns = [
     path("obstacles/<int:pk>/resolve/", views_supervision.obstacle_resolve, name="obstacle_resolve"),
     path("scorecard/", views_reports.scorecard_page, name="scorecard"),
     path("scorecard/<int:year>.<str:fmt>", views_reports.scorecard_export, name="scorecard_export"),
+    path("scorecard/<int:year>/organisations/<int:pk>/", views_reports.scorecard_organisation,
+         name="scorecard_organisation"),
     path("notifications/", views_reports.notifications, name="notifications"),
     path("notifications/read/", views_reports.notifications_read, name="notifications_read"),
     path("import/", views_reports.plan_import, name="import"),

@@ -21,11 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts import roles
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError, ImportFailed
+from apps.organisations.models import Organisation
 from apps.places.models import Unit
 from apps.places.services import parse_date
-from apps.plans import exports, reminders
+from apps.plans import exports, reminders, services
+from apps.plans import status as rules
 from apps.plans.forms import PlanImportForm, ScorecardForm
 from apps.plans.importing import import_plan
+from apps.plans.models import Recurrence
 from apps.plans.scorecard import default_as_of, scorecard
 
 
@@ -66,6 +69,31 @@ def scorecard_page(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/scorecard.html", {
         "rows": rows, "year": year, "as_of": as_of, "unit": unit, "form": form,
         "query": query.urlencode(),
+    })
+
+
+@login_required
+def scorecard_organisation(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """One organisation's scorecard of a year: its figures and the tasks, targets and recommendations
+    they count (selected as ``apps.plans.scorecard`` selects them)."""
+    user = request.user
+    organisations = scope_for(user).filter(Organisation.objects.select_related("unit"), "unit")
+    organisation = organisations.filter(pk=pk).first()
+    if organisation is None or not 2000 <= year <= 2100:
+        raise Http404("No organisation matches the given query.")
+    _year, as_of, _unit = _scorecard_arguments(request, year)
+    rows = scorecard(user, year, unit=organisation.unit, as_of=as_of)
+    row = next((item for item in rows if item.organisation.pk == organisation.pk), None)
+    tasks = services.visible_tasks(user).filter(lead=organisation, deadline__year=year).exclude(
+        recurrence__in=[Recurrence.YEARLY, Recurrence.QUARTERLY])
+    targets = services.visible_targets(user).filter(organisation=organisation, deadline__year=year)
+    recommendations = services.visible_recommendations(user).filter(
+        inspection__subject=organisation, inspection__date__year=year).order_by("inspection__date", "pk")
+    return render(request, "plans/scorecard_organisation.html", {
+        "organisation": organisation, "year": year, "as_of": as_of, "row": row,
+        "tasks": rules.with_status(tasks, as_of).order_by("status_rank", "deadline", "code"),
+        "targets": services.target_progress(targets.order_by("deadline", "code"), as_of),
+        "recommendations": recommendations,
     })
 
 

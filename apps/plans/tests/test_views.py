@@ -211,3 +211,15 @@ def test_district_viewer_may_not_report_a_target_value(district_viewer, world):
     client = client_for(district_viewer)
     assert client.get(url).status_code == 200
     assert client.post(url, {"on": "2026-11-20", "value": "0.71"}).status_code == 403
+
+
+def test_an_organisation_scorecard_lists_what_it_counts(district_viewer, neighbour_officer, world):
+    association = world["orgs"]["dangkang_assoc"]
+    url = reverse("plans:scorecard_organisation", args=[2026, association.pk])
+    page = client_for(district_viewer).get(url, {"as_of": "2026-11-29"})
+    assert page.status_code == 200
+    row = page.context["row"]
+    assert (row.tasks_overdue, row.tasks_in_progress) == (1, 1)
+    assert sorted(task.code for task in page.context["tasks"]) == ["T4.24454", "T5.24454"]
+    assert [item.target.code for item in page.context["targets"]] == ["GDHT.24454"]
+    assert client_for(neighbour_officer).get(url).status_code == 404
