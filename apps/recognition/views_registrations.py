@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -130,6 +131,33 @@ def _next_to_score(user, registration: Registration) -> Registration | None:
     )
 
 
+def _save_scores(
+    request: HttpRequest,
+    registration: Registration,
+    scores: dict[str, Any],
+    notes: dict[str, str],
+    uploads: list,
+) -> None:
+    """The scores and the files together: a refused file leaves the scores unsaved too.
+
+    Files named for an indicator go through ``add_evidence`` (which records the
+    indicator), the others with the scores through ``record_scores``.
+    """
+    indicator_code = request.POST.get("evidence_indicator", "").strip() or None
+    with transaction.atomic():
+        services.record_scores(
+            registration,
+            scores,
+            request.user,
+            notes=notes,
+            evidence=() if indicator_code else uploads,
+            self_assessment=bool(request.POST.get("self_assessment")),
+        )
+        if indicator_code:
+            for upload in uploads:
+                services.add_evidence(registration, upload, request.user, indicator_code=indicator_code)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -147,14 +175,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Nothing to save: enter points, a note or a file."))
         else:
             try:
-                services.record_scores(
-                    registration,
-                    scores,
-                    request.user,
-                    notes=notes,
-                    evidence=uploads,
-                    self_assessment=bool(request.POST.get("self_assessment")),
-                )
+                _save_scores(request, registration, scores, notes, uploads)
             except DomainError as error:
                 messages.error(request, error.localized())
             else:
@@ -181,7 +202,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "files": registration.evidence_files.select_related("indicator"),
             "detail": registration.result_detail or {},
             "next_to_score": _next_to_score(request.user, registration) if editable else None,
-        "failures": [
+            "failures": [
                 failure_text(item) for item in (registration.result_detail or {}).get("failures", [])
             ],
         },

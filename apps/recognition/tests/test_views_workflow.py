@@ -118,3 +118,21 @@ def test_a_decision_without_a_number_is_refused(client, commune_officer, associa
     assert response.status_code == 200
     registration.refresh_from_db()
     assert registration.status == "approved"
+
+
+def test_a_file_named_for_an_indicator_is_stored_with_it(client, commune_officer, registration):
+    client.force_login(commune_officer)
+    url = reverse("recognition:registration", args=[registration.pk])
+    upload = SimpleUploadedFile("hoc-ba.pdf", PDF, content_type="application/pdf")
+    client.post(url, {"score_1b": "9", "evidence": upload, "evidence_indicator": "1b"})
+    assert EvidenceFile.objects.get().indicator.code == "1b"
+    assert registration.scores.get(indicator__code="1b").points == 9
+
+
+def test_a_refused_file_leaves_the_scores_unsaved(client, commune_officer, registration):
+    client.force_login(commune_officer)
+    url = reverse("recognition:registration", args=[registration.pk])
+    upload = SimpleUploadedFile("anh.png", b"not a png", content_type="image/png")
+    response = client.post(url, {"score_1b": "9", "evidence": upload, "evidence_indicator": "1b"})
+    assert "is not really a PNG file" in response.content.decode()
+    assert not registration.scores.filter(indicator__code="1b", points__isnull=False).exists()
