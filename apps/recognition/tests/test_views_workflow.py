@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded evidence goes to a temporary folder, not to the project's media."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def registration(campaign, dang_kang, commune_officer, village):
     family(dang_kang, "H001")
