@@ -127,7 +127,17 @@ def get_criteria_set_for_user(user, pk: Any) -> CriteriaSet:
 
 
 def get_campaigns_for_user(user) -> QuerySet[Campaign]:
-    return scope_for(user).filter(Campaign.objects.select_related("commune", "criteria_set"), "commune")
+    """Campaigns of the communes the user covers, and of the commune above a village head's village.
+
+    A village head sees the campaign of their commune, but only their village's registrations
+    (``get_registrations_for_user`` scopes those by unit).
+    """
+    scope = scope_for(user)
+    campaigns = Campaign.objects.select_related("commune", "criteria_set")
+    if scope.everything:
+        return campaigns
+    above = {prefix[: i + 1] for prefix in scope.prefixes for i, char in enumerate(prefix) if char == "/"}
+    return campaigns.filter(scope.q("commune__path") | Q(commune__path__in=above))
 
 
 def get_campaign_for_user(user, pk: Any) -> Campaign:

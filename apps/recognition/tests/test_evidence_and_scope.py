@@ -13,7 +13,7 @@ from apps.core.errors import DomainError
 from apps.people import testing as people
 from apps.recognition import services
 from apps.recognition.models import EvidenceFile
-from apps.recognition.tests.conftest import YEAR
+from apps.recognition.tests.conftest import YEAR, family
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -157,3 +157,23 @@ def test_a_set_with_unknown_maxima_cannot_run_a_campaign(db, dang_kang, commune_
             commune=dang_kang,
             criteria_set=CriteriaSet.objects.get(code="cdht-cong-dan-qd324-2023"),
         )
+
+
+def test_a_village_head_sees_the_commune_campaign_and_only_their_village(
+    campaign, dang_kang, commune_officer, neighbour_officer
+):
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.models import RoleAssignment
+
+    home = family(dang_kang, "H-V1", "Thôn 1")
+    other = family(dang_kang, "H-V2", "Thôn 2")
+    mine = services.register(campaign, home, commune_officer)
+    services.register(campaign, other, commune_officer)
+    head = get_user_model().objects.create_user("truongthon", password="demo-pass-123")
+    RoleAssignment.objects.create(user=head, role="village_head", unit=home.village)
+
+    assert services.get_campaign_for_user(head, campaign.pk) == campaign
+    assert list(services.get_registrations_for_user(head, campaign)) == [mine]
+    with pytest.raises(Http404):
+        services.get_campaign_for_user(neighbour_officer, campaign.pk)
