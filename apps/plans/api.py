@@ -24,6 +24,7 @@ from apps.core.errors import DomainError
 from apps.organisations.models import Organisation
 from apps.places.api import READ_ERRORS, WRITE_ERRORS, InputErrors, paginated
 from apps.plans import services
+from apps.plans.lookups import escalation_targets, scoped_unit
 from apps.plans.models import (
     Document,
     DocumentKind,
@@ -35,8 +36,6 @@ from apps.plans.models import (
 )
 from apps.plans.scorecard import ScorecardRow, default_as_of, scorecard
 from apps.plans.services import DocumentNode, TargetProgress
-from apps.plans.views_reports import scoped_unit
-from apps.plans.views_supervision import escalation_targets
 
 router = Router(tags=["plans"])
 

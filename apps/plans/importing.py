@@ -381,11 +381,7 @@ class _Importer:
                                             coordinating=coordinating, **fields)
             before = task.subtasks.count()
             if task.recurrence:
-                if task.deadline is None:
-                    raise DomainError(_("A recurring task needs the deadline of its first occurrence."),
-                                      column="deadline")
-                end = until or document.valid_to or dt.date(task.deadline.year, 12, 31)
-                services.schedule_occurrences(self.user, task, first=fields["deadline"], until=end)
+                services.schedule_task(self.user, task, until=until)
             if cascade:
                 services.cascade_task(self.user, task, on=self.on, lead_kind=options.get("lead_kind"),
                                       deadline=cascade_deadline)

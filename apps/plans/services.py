@@ -23,9 +23,12 @@ means the system: the command line and the demo)
 ---------------------------------------------------------------------------------
 - documents: ``create_document``, ``update_document`` (cycle refused), ``add_attachment``
 - targets: ``create_target``, ``update_target``, ``report_target_value``
-- tasks: ``create_task``, ``update_task``, ``cascade_task`` (one sub-task per commune),
-  ``schedule_occurrences`` (recurring tasks), ``report_progress`` (optionally completing),
+- tasks: ``create_task``, ``update_task``, ``cascade_preview`` (what a cascade would make, no
+  write), ``cascade_task`` (one sub-task per commune), ``schedule_occurrences`` /
+  ``schedule_task`` (recurring tasks), ``report_progress`` (optionally completing),
   ``complete_task``, ``reopen_task``
+- authoring pages (one call per form, all or nothing): ``save_document`` (with an
+  attachment), ``save_target``, ``save_task`` (with its occurrences)
 - supervision (``apps.plans.supervision``, re-exported here): ``record_inspection``,
   ``add_recommendation`` (creates the follow-up task), ``resolve_recommendation``,
   ``raise_obstacle``, ``escalate_obstacle``, ``resolve_obstacle``
@@ -58,6 +61,7 @@ from apps.plans.common import can_edit
 from apps.plans.common import clean_text as _text
 from apps.plans.common import not_future as _not_future
 from apps.plans.common import require_plans as _require_plans
+from apps.plans.lookups import ancestor_paths
 from apps.plans.models import (
     Document,
     DocumentAttachment,
@@ -78,16 +82,6 @@ MAX_DEPTH = 50  # far deeper than any real cascade; stops a corrupt loop
 # --- reading -------------------------------------------------------------------------
 
 
-def _ancestor_paths(prefixes: tuple[str, ...]) -> set[str]:
-    """Every path above (and at) the scope's prefixes: "/L/66/653/24451/" → "/L/66/", "/L/66/653/", …"""
-    paths: set[str] = set()
-    for prefix in prefixes:
-        parts = [part for part in prefix.split("/") if part]
-        for end in range(2, len(parts) + 1):
-            paths.add("/" + "/".join(parts[:end]) + "/")
-    return paths
-
-
 def visible_documents(user) -> QuerySet[Document]:
     """Documents the user may read: on covered units, above them, and the central ones."""
     scope = scope_for(user)
@@ -97,7 +91,7 @@ def visible_documents(user) -> QuerySet[Document]:
     if scope.everything:
         return documents
     return documents.filter(
-        Q(unit__isnull=True) | Q(unit__path__in=_ancestor_paths(scope.prefixes)) | scope.q("unit__path")
+        Q(unit__isnull=True) | Q(unit__path__in=ancestor_paths(scope.prefixes)) | scope.q("unit__path")
     )
 
 
@@ -518,6 +512,45 @@ def communes_below(unit: Unit, on: dt.date) -> QuerySet[Unit]:
     return Unit.objects.in_force(on).filter(condition, kind=UnitKind.COMMUNE).order_by("code")
 
 
+@dataclass
+class CascadeRow:
+    """One commune a cascade reaches: the sub-task's code, its lead (``None``: the commune has no
+    organisation of that type) and the sub-task already there, if any (kept as it is)."""
+
+    commune: Unit
+    code: str
+    lead: Organisation | None
+    existing: Task | None = None
+
+
+def _cascade_rows(task: Task, on: dt.date, kind: str, communes: list[Unit] | None) -> list[CascadeRow]:
+    """The communes, their leads of ``kind`` and the sub-tasks already there: three queries."""
+    targets = communes if communes is not None else list(communes_below(task.unit, on))
+    leads: dict[int, Organisation] = {}
+    for org in (Organisation.objects.filter(unit__in=targets, kind=kind, active=True)
+                .select_related("unit").order_by("unit_id", "pk")):
+        leads.setdefault(org.unit_id, org)  # the first registered, when a commune has two
+    codes = {f"{task.code}.{commune.code}": commune for commune in targets}
+    existing = {sub.code: sub for sub in Task.objects.filter(document=task.document, code__in=codes)
+                .select_related("lead", "unit")}
+    return [CascadeRow(commune, code, leads.get(commune.pk), existing.get(code))
+            for code, commune in codes.items()]
+
+
+def cascade_preview(user, task: Task, *, on: dt.date | None = None,
+                    lead_kind: str | None = None) -> list[CascadeRow]:
+    """What ``cascade_task`` would make, without writing: one row per commune the task reaches.
+
+    The cascade page shows it before the user confirms (Kế hoạch 145-KH/HU: "các xã
+    xây dựng kế hoạch thực hiện" — each commune carries the district's task). Only a
+    district or province task is cascaded; PLANS on the task's unit is needed.
+    """
+    _require_plans(user, task.unit)
+    if task.unit.kind not in (UnitKind.DISTRICT, UnitKind.PROVINCE):
+        raise DomainError(_("Only a district or province task is cascaded to the communes."), column="unit")
+    return _cascade_rows(task, on or timezone.localdate(), lead_kind or task.lead.kind, None)
+
+
 @transaction.atomic
 def cascade_task(user, task: Task, *, on: dt.date | None = None, lead_kind: str | None = None,
                  communes: list[Unit] | None = None, deadline: dt.date | None = None) -> list[Task]:
@@ -529,25 +562,18 @@ def cascade_task(user, task: Task, *, on: dt.date | None = None, lead_kind: str 
     there are kept; a commune without such an organisation is refused by name.
     """
     _require_plans(user, task.unit)
-    on = on or timezone.localdate()
     kind = lead_kind or task.lead.kind
-    targets = communes if communes is not None else list(communes_below(task.unit, on))
-    leads = {org.unit_id: org for org in Organisation.objects.filter(unit__in=targets, kind=kind, active=True)
-             .order_by("unit_id", "pk")}
     made = []
-    for commune in targets:
-        code = f"{task.code}.{commune.code}"
-        existing = Task.objects.filter(document=task.document, code=code).first()
-        if existing is not None:
-            made.append(existing)
+    for row in _cascade_rows(task, on or timezone.localdate(), kind, communes):
+        if row.existing is not None:
+            made.append(row.existing)
             continue
-        lead = leads.get(commune.pk)
-        if lead is None:
+        if row.lead is None:
             raise DomainError(_("%(commune)s has no organisation of the type “%(kind)s” to lead the task."),
-                              {"commune": commune.name, "kind": kind}, column="lead")
-        made.append(create_task(user, task.document, code=code, title=task.title, unit=commune, lead=lead,
-                                parent=task, deadline=deadline or task.deadline, description=task.description,
-                                is_demo=task.is_demo))
+                              {"commune": row.commune.name, "kind": kind}, column="lead")
+        made.append(create_task(user, task.document, code=row.code, title=task.title, unit=row.commune,
+                                lead=row.lead, parent=task, deadline=deadline or task.deadline,
+                                description=task.description, is_demo=task.is_demo))
     return made
 
 
@@ -591,6 +617,20 @@ def schedule_occurrences(user, task: Task, *, first: dt.date, until: dt.date) ->
         task.deadline = made[-1].deadline
         task.save(update_fields=["deadline", "updated_at"])
     return made
+
+
+@transaction.atomic
+def schedule_task(user, task: Task, *, until: dt.date | None = None) -> list[Task]:
+    """The occurrences of a recurring task from its deadline (the first occurrence's) to ``until``.
+
+    ``until`` defaults to the end of the document's validity, else 31 December of the
+    first deadline's year (a yearly report of a plan valid to 2030 recurs to 2030).
+    """
+    if task.deadline is None:
+        raise DomainError(_("A recurring task needs the deadline of its first occurrence."),
+                          column="deadline")
+    end = until or task.document.valid_to or dt.date(task.deadline.year, 12, 31)
+    return schedule_occurrences(user, task, first=task.deadline, until=end)
 
 
 @transaction.atomic
@@ -641,6 +681,59 @@ def report_progress(user, task: Task, *, on: dt.date, text: str, percent: int | 
     return update
 
 
+# --- authoring pages: one call per form, all or nothing ------------------------------------
+
+
+@transaction.atomic
+def save_document(user, document: Document | None, *, attachment=None, attachment_title: str = "",
+                  **fields: Any) -> Document:
+    """Create (``document=None``) or change a document and attach a file, all or nothing.
+
+    The rules are ``create_document``'s and ``update_document``'s (a parent that would
+    close a cycle in the cascade is refused on ``parent``); the file ``add_attachment``'s.
+    """
+    if document is None:
+        document = create_document(user, number=fields.pop("number", ""), kind=fields.pop("kind", ""),
+                                   title=fields.pop("title", ""), unit=fields.pop("unit", None), **fields)
+    else:
+        document = update_document(user, document, **fields)
+    if attachment:
+        add_attachment(user, document, attachment, attachment_title)
+    return document
+
+
+@transaction.atomic
+def save_target(user, document: Document, target: Target | None, **fields: Any) -> Target:
+    """Create (``target=None``) or change a target of ``document``; its code is fixed once given."""
+    if target is None:
+        return create_target(user, document, code=fields.pop("code", ""), title=fields.pop("title", ""),
+                             unit=fields.pop("unit"), target_value=fields.pop("target_value"),
+                             deadline=fields.pop("deadline"), **fields)
+    fields.pop("code", None)
+    return update_target(user, target, **fields)
+
+
+@transaction.atomic
+def save_task(user, document: Document, task: Task | None, *, coordinating=(), until: dt.date | None = None,
+              **fields: Any) -> Task:
+    """Create (``task=None``) or change a task of ``document``, with its occurrences when it recurs.
+
+    A recurring task gets its occurrences (``schedule_task``) when it has none yet;
+    occurrences already there are kept as they are (change them one by one). The code
+    of a task is fixed once given.
+    """
+    if task is None:
+        task = create_task(user, document, code=fields.pop("code", ""), title=fields.pop("title", ""),
+                           unit=fields.pop("unit"), lead=fields.pop("lead", None),
+                           coordinating=list(coordinating), **fields)
+    else:
+        fields.pop("code", None)
+        task = update_task(user, task, coordinating=list(coordinating), **fields)
+    if task.recurrence and not task.subtasks.exists():
+        schedule_task(user, task, until=until)
+    return task
+
+
 from apps.plans.supervision import (  # noqa: E402  (re-exported: one contract for the interface)
     add_recommendation,
     escalate_obstacle,
@@ -651,12 +744,12 @@ from apps.plans.supervision import (  # noqa: E402  (re-exported: one contract f
 )
 
 __all__ = [
-    "add_attachment", "add_recommendation", "can_edit", "cascade_task", "communes_below", "complete_task",
-    "create_document", "create_target", "create_task", "document_tree", "escalate_obstacle",
-    "get_document_for_user", "get_inspection_for_user", "get_obstacle_for_user", "get_target_for_user",
-    "get_task_for_user", "raise_obstacle", "record_inspection", "reopen_task", "report_progress",
-    "report_target_value", "resolve_obstacle", "resolve_recommendation", "schedule_occurrences",
-    "target_progress", "task_summary", "tasks_as_of", "update_document", "update_target", "update_task",
-    "visible_documents", "visible_inspections", "visible_obstacles", "visible_recommendations",
-    "visible_targets", "visible_tasks",
+    "CascadeRow", "add_attachment", "add_recommendation", "can_edit", "cascade_preview", "cascade_task",
+    "communes_below", "complete_task", "create_document", "create_target", "create_task", "document_tree",
+    "escalate_obstacle", "get_document_for_user", "get_inspection_for_user", "get_obstacle_for_user",
+    "get_target_for_user", "get_task_for_user", "raise_obstacle", "record_inspection", "reopen_task",
+    "report_progress", "report_target_value", "resolve_obstacle", "resolve_recommendation", "save_document",
+    "save_target", "save_task", "schedule_occurrences", "schedule_task", "target_progress", "task_summary",
+    "tasks_as_of", "update_document", "update_target", "update_task", "visible_documents",
+    "visible_inspections", "visible_obstacles", "visible_recommendations", "visible_targets", "visible_tasks",
 ]

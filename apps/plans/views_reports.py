@@ -12,6 +12,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,18 +29,11 @@ from apps.plans import exports, reminders, services
 from apps.plans import status as rules
 from apps.plans.forms import PlanImportForm, ScorecardForm
 from apps.plans.importing import import_plan
+from apps.plans.lookups import scoped_unit
 from apps.plans.models import Recurrence
 from apps.plans.scorecard import default_as_of, scorecard
 
-
-def scoped_unit(user, pk) -> Unit | None:
-    """``?unit=`` as a unit the user may see, or ``None`` when not given; 404 outside the scope."""
-    if pk in (None, ""):
-        return None
-    unit = scope_for(user).units().filter(pk=pk).first() if str(pk).isdigit() else None
-    if unit is None:
-        raise Http404("No unit matches the given query.")
-    return unit
+PAGE_SIZE = 50
 
 
 def home_unit(user) -> Unit | None:
@@ -81,16 +75,20 @@ def scorecard_organisation(request: HttpRequest, year: int, pk: int) -> HttpResp
     organisation = organisations.filter(pk=pk).first()
     if organisation is None or not 2000 <= year <= 2100:
         raise Http404("No organisation matches the given query.")
-    _year, as_of, _unit = _scorecard_arguments(request, year)
-    rows = scorecard(user, year, unit=organisation.unit, as_of=as_of)
+    _year, as_of, unit = _scorecard_arguments(request, year)
+    # Ranked among the same organisations as the table the user came from (``?unit=``, else the whole
+    # scope), so that the rank here is the rank there.
+    rows = scorecard(user, year, unit=unit, as_of=as_of)
     row = next((item for item in rows if item.organisation.pk == organisation.pk), None)
+    ranked = sum(1 for item in rows if item.rank is not None)
     tasks = services.visible_tasks(user).filter(lead=organisation, deadline__year=year).exclude(
         recurrence__in=[Recurrence.YEARLY, Recurrence.QUARTERLY])
     targets = services.visible_targets(user).filter(organisation=organisation, deadline__year=year)
     recommendations = services.visible_recommendations(user).filter(
         inspection__subject=organisation, inspection__date__year=year).order_by("inspection__date", "pk")
     return render(request, "plans/scorecard_organisation.html", {
-        "organisation": organisation, "year": year, "as_of": as_of, "row": row,
+        "organisation": organisation, "year": year, "as_of": as_of, "row": row, "ranked": ranked,
+        "unit": unit,
         "tasks": rules.with_status(tasks, as_of).order_by("status_rank", "deadline", "code"),
         "targets": services.target_progress(targets.order_by("deadline", "code"), as_of),
         "recommendations": recommendations,
@@ -115,10 +113,12 @@ def scorecard_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     """The reminders the background worker produced for the user (deadline approaching, overdue)."""
-    items = reminders.notifications_for(request.user, unread_only=False)[:200]
+    items = reminders.notifications_for(request.user, unread_only=False)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/notifications.html", {
-        "items": [(item, reminders.message_of(item)) for item in items],
-        "unread": sum(1 for item in items if item.read_at is None),
+        "page": page,
+        "items": [(item, reminders.message_of(item)) for item in page.object_list],
+        "unread": items.filter(read_at__isnull=True).count(),
     })
 
 

@@ -11,15 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import roles
-from apps.accounts.scope import coverage_paths, scope_for
-from apps.organisations.models import Organisation
+from apps.accounts.scope import scope_for
 from apps.plans import services
 from apps.plans.forms import (
     DateForm,
@@ -29,6 +27,7 @@ from apps.plans.forms import (
     RecommendationForm,
     ResolveObstacleForm,
 )
+from apps.plans.lookups import escalation_targets
 from apps.plans.models import Obstacle
 from apps.plans.views import require_edit, submit
 
@@ -119,16 +118,6 @@ def obstacle_list(request: HttpRequest) -> HttpResponse:
         obstacles = obstacles.filter(resolved_on__isnull=True)
     page = Paginator(obstacles.order_by("-raised_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/obstacles.html", {"page": page, "form": form, "show": show})
-
-
-def escalation_targets(obstacle: Obstacle) -> QuerySet[Organisation]:
-    """Organisations of the obstacle's unit and of the units above it (its history included)."""
-    paths: set[str] = set()
-    for prefix in coverage_paths(obstacle.unit):
-        parts = [part for part in prefix.split("/") if part]
-        paths.update("/" + "/".join(parts[:end]) + "/" for end in range(2, len(parts) + 1))
-    return Organisation.objects.filter(Q(unit__path__in=paths), active=True).exclude(
-        pk=obstacle.raised_by_id).select_related("unit").order_by("unit__path", "name")
 
 
 def _obstacle_page(request: HttpRequest, obstacle: Obstacle, status: int = 200, **forms) -> HttpResponse:
