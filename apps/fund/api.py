@@ -27,6 +27,7 @@ from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
 from apps.fund import services
 from apps.fund import statement as disclosure
+from apps.fund.api_expenses import router as expenses_router
 from apps.fund.models import (
     Disbursement,
     DisbursementStatus,
@@ -100,6 +101,7 @@ class BalanceOut(Schema):
     donations_total: int = Field(description="Donations not reversed, gifts in kind at their stated value.")
     in_kind_total: int
     disbursements_total: int = Field(description="Disbursements paid and not reversed.")
+    expenses_total: int = Field(description="Other expenses (management costs among them) not reversed.")
     money_by_restriction: dict[str, int]
     in_kind_by_restriction: dict[str, int]
     pledges_by_restriction: dict[str, int]
@@ -592,3 +594,7 @@ class _LazyList:
 
     def __iter__(self):
         return (self.convert(item) for item in self.queryset)
+
+
+# Other expenses and transfers between cash and bank: a router of their own, mounted here.
+router.add_router("", expenses_router)

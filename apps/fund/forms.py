@@ -198,3 +198,55 @@ class ClosePeriodForm(forms.Form):
 class HonourLevelForm(forms.Form):
     name = forms.CharField(label=_("Name of the level"), max_length=100)
     minimum = AmountField(label=_("Minimum in a year (đồng)"))
+
+
+MONEY_METHODS = [(Method.CASH, Method.CASH.label), (Method.BANK, Method.BANK.label)]
+
+
+class ExpenseForm(forms.Form):
+    """Another expense; a management cost counts against the cap of NĐ 93/2019 Art. 37.2."""
+
+    date = forms.DateField(label=_("Date"), initial=today, widget=DateInput())
+    amount = AmountField()
+    method = forms.ChoiceField(label=_("Paid from"), choices=MONEY_METHODS)
+    description = forms.CharField(label=_("Description"), max_length=300)
+    payee = forms.CharField(label=_("Paid to"), max_length=255, required=False)
+    management_cost = forms.BooleanField(
+        label=_("A management cost of the fund"), required=False,
+        help_text=_("At most 5% of the year's receipts in money; up to 10% with a decision that it is "
+                    "needed (NĐ 93/2019 Art. 37.2). Paid from unrestricted money."))
+    purpose = forms.CharField(label=_("Restricted purpose of the money spent"), max_length=100,
+                              required=False,
+                              help_text=_("Empty: unrestricted money."))
+    decision = forms.CharField(label=_("Decision allowing up to 10%"), max_length=100, required=False)
+    voucher = forms.CharField(label=_("Voucher number"), max_length=100, required=False)
+
+
+class TransferForm(forms.Form):
+    source = forms.ChoiceField(label=_("Movement"), choices=[
+        ("cash", _("Deposit cash in the bank")), ("bank", _("Withdraw cash from the bank"))])
+    date = forms.DateField(label=_("Date"), initial=today, widget=DateInput())
+    amount = AmountField()
+    purpose = forms.CharField(label=_("Restricted purpose of the money moved"), max_length=100,
+                              required=False, help_text=_("Empty: unrestricted money."))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ProgrammeEditForm(forms.Form):
+    criteria = forms.CharField(label=_("Criteria"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    purpose = forms.CharField(label=_("Restricted purpose"), max_length=100, required=False,
+                              help_text=_("Cannot change once a disbursement of the programme is approved "
+                                          "or paid."))
+    standard_amount = AmountField(label=_("Standard amount (đồng)"), required=False)
+    decision = forms.CharField(label=_("Decision number"), max_length=100, required=False)
+    active = forms.BooleanField(label=_("Active (takes new proposals)"), required=False)
+
+
+class ConsentForm(forms.Form):
+    """Consent per purpose, never pre-ticked (shared/domain/personal-data.md)."""
+
+    given_by = forms.CharField(label=_("Consent given by"), max_length=255,
+                               help_text=_("The beneficiary, or the name of the parent or guardian."))
+    processing = forms.BooleanField(label=_("Agrees that the association keeps and uses these data for "
+                                            "the scholarship"), required=False)
+    public = forms.BooleanField(label=_("Agrees to be named in full on the public statement"), required=False)

@@ -150,6 +150,12 @@ class Period(FundPart):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("closed by"))
+    # Publishing the statement (NĐ 93/2019 Art. 38.4, 38.6) after the period is closed; once
+    # published it stays published: a correction is a reversal in an open period.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("published by"))
 
     class Meta:
         verbose_name = _("period")
@@ -159,6 +165,8 @@ class Period(FundPart):
             models.UniqueConstraint(fields=["fund", "start"], name="fund_period_start_unique"),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")),
                                    name="fund_period_end_after_start"),
+            models.CheckConstraint(condition=Q(published_at__isnull=True) | Q(closed_at__isnull=False),
+                                   name="fund_period_published_when_closed"),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +176,10 @@ class Period(FundPart):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
 
 class EntryKind(models.TextChoices):
     DONATION = "donation", _("Donation")
@@ -175,6 +187,7 @@ class EntryKind(models.TextChoices):
     PLEDGE_PAYMENT = "pledge_payment", _("Pledge payment")
     DISBURSEMENT = "disbursement", _("Disbursement")
     TRANSFER = "transfer", _("Transfer")
+    EXPENSE = "expense", _("Other expense")
     REVERSAL = "reversal", _("Reversal")
 
 
@@ -381,6 +394,8 @@ class Programme(FundPart):
     )
     standard_amount = models.BigIntegerField(_("standard amount (đồng)"), null=True, blank=True)
     decision = models.CharField(_("decision number"), max_length=100, blank=True)
+    active = models.BooleanField(_("active"), default=True,
+                                 help_text=_("An inactive programme takes no new proposals."))
 
     class Meta:
         verbose_name = _("programme")
@@ -426,6 +441,25 @@ class Disbursement(RegistryRecord):
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
     entry = models.OneToOneField(JournalEntry, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="disbursement", verbose_name=_("payment entry"))
+    # Consent of the beneficiary or guardian (Luật 91/2025/QH15; shared/domain/personal-data.md):
+    # per purpose, recorded with who and when, never pre-ticked; silence is not consent.
+    consent_processing = models.BooleanField(
+        _("consents to the processing of personal data"), default=False,
+        help_text=_("For the scholarship: the beneficiary or the guardian agreed that the association "
+                    "keeps and uses these data."))
+    consent_public = models.BooleanField(
+        _("consents to be named publicly"), default=False,
+        help_text=_("The beneficiary or the guardian agreed to the full name on the public statement."))
+    consent_given_by = models.CharField(_("consent given by"), max_length=255, blank=True,
+                                        help_text=_("The beneficiary, or the guardian's name."))
+    consent_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="+",
+                                            verbose_name=_("consent recorded by"))
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    consent_withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="+",
+                                             verbose_name=_("consent withdrawal recorded by"))
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("disbursement")
@@ -475,3 +509,37 @@ class HonourLevel(FundPart):
 
     def __str__(self) -> str:
         return f"{self.name} ≥ {self.minimum:,} đ"
+
+
+class Expense(FundPart):
+    """Another expense of the fund (chi khác), paid from cash or bank by a posting: Dr other
+    expenses, Cr cash/bank. A management cost (chi phí quản lý quỹ) counts against the cap of
+    NĐ 93/2019/NĐ-CP Art. 37.2 (see ``apps.fund.expenses``)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="expenses", verbose_name=_("fund"))
+    date = models.DateField(_("date"))
+    amount = models.BigIntegerField(_("amount (đồng)"))
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.CASH)
+    description = models.CharField(_("description"), max_length=300)
+    payee = models.CharField(_("paid to"), max_length=255, blank=True)
+    purpose = models.CharField(_("restricted purpose"), max_length=100, blank=True,
+                               help_text=_("The money spent: empty for unrestricted money."))
+    management_cost = models.BooleanField(
+        _("management cost"), default=True,
+        help_text=_("A cost of running the fund; at most 5% of the year's receipts (NĐ 93/2019 Art. 37.2)."))
+    decision = models.CharField(
+        _("decision allowing up to 10%"), max_length=100, blank=True,
+        help_text=_("The number of the decision that a management cost above 5% (at most 10%) of the "
+                    "year's receipts is needed."))
+    voucher = models.CharField(_("voucher number"), max_length=100, blank=True)
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="expense",
+                                 verbose_name=_("entry"))
+
+    class Meta:
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        ordering = ["fund", "date", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fund_expense_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.fund.code} expense {self.amount:,} đ"

@@ -33,6 +33,7 @@ from apps.fund.models import (
     DonorKind,
     EntryKind,
     EntryLine,
+    Expense,
     Fund,
     HonourLevel,
     JournalEntry,
@@ -125,6 +126,7 @@ def statement(fund: Fund, start: dt.date, end: dt.date, *, personal: bool = Fals
                                                                 entry__date__lte=end)}
     disbursements = {d.entry_id: d for d in Disbursement.objects.filter(
         programme__fund=fund, entry__date__gte=start, entry__date__lte=end).select_related("programme")}
+    expenses = {e.entry_id: e for e in Expense.objects.filter(fund=fund, date__gte=start, date__lte=end)}
     for entry in entries:
         if entry.kind in (EntryKind.DONATION, EntryKind.PLEDGE_PAYMENT):
             donation = donations[entry.pk]
@@ -136,6 +138,10 @@ def statement(fund: Fund, start: dt.date, end: dt.date, *, personal: bool = Fals
             name = paid.beneficiary_name if personal else initials(paid.beneficiary_name)
             result.payments.append(Row(entry.date, entry.pk, paid.programme.name, name,
                                        paid.programme.purpose, entry.money, entry.goods))
+        elif entry.kind == EntryKind.EXPENSE:
+            expense = expenses[entry.pk]
+            result.payments.append(Row(entry.date, entry.pk, expense.description, expense.payee,
+                                       expense.purpose, entry.money, entry.goods, expense.voucher))
         elif entry.kind == EntryKind.REVERSAL and (entry.money or entry.goods):
             result.reversals.append(Row(entry.date, entry.pk, f"#{entry.reverses_id}", "", "", entry.money,
                                         entry.goods, entry.reason))
@@ -162,16 +168,19 @@ def balances(fund: Fund, at: dt.date | None = None) -> dict[str, dict[str, int]]
 
 
 def totals(fund: Fund) -> dict[str, int]:
-    """The figures of ``manage.py fund balance``: money held, donations and disbursements not
-    reversed (donations at their amount, gifts in kind at their stated value)."""
+    """The figures of ``manage.py fund balance``: money held, donations, disbursements and other
+    expenses not reversed (donations at their amount, gifts in kind at their stated value)."""
     donated = Donation.objects.filter(fund=fund, entry__reversed_by__isnull=True).aggregate(
         total=Coalesce(Sum("amount"), 0), in_kind=Coalesce(Sum("amount", filter=Q(method="in_kind")), 0))
     paid = (Disbursement.objects.filter(programme__fund=fund, entry__isnull=False,
                                         entry__reversed_by__isnull=True)
             .aggregate(total=Coalesce(Sum("amount"), 0)))
+    spent = (Expense.objects.filter(fund=fund, entry__reversed_by__isnull=True)
+             .aggregate(total=Coalesce(Sum("amount"), 0)))
     debits, credits = ledger.totals_between(fund, MONEY_ACCOUNTS)
     return {"balance": debits - credits, "donations_total": donated["total"],
-            "in_kind_total": donated["in_kind"], "disbursements_total": paid["total"]}
+            "in_kind_total": donated["in_kind"], "disbursements_total": paid["total"],
+            "expenses_total": spent["total"]}
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.fund import views, views_disclosure, views_programmes
+from apps.fund import views, views_disclosure, views_expenses, views_programmes
 
 app_name = "fund"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/pledges/<int:pledge_pk>/pay/", views.pledge_pay, name="pledge_pay"),
     path("<int:pk>/ledger/", views.ledger, name="ledger"),
     path("<int:pk>/ledger/<int:entry_pk>/reverse/", views.entry_reverse, name="entry_reverse"),
+    path("<int:pk>/expenses/", views_expenses.expense_list, name="expenses"),
+    path("<int:pk>/transfer/", views_expenses.transfer, name="transfer"),
     path("<int:pk>/programmes/", views_programmes.programme_list, name="programmes"),
     path("<int:pk>/programmes/<int:programme_pk>/", views_programmes.programme_detail, name="programme"),
     path("<int:pk>/programmes/<int:programme_pk>/beneficiaries/", views_programmes.programme_beneficiaries,

@@ -7,7 +7,7 @@ entry, so that it runs after a load of thousands of postings in a moment:
    accounts sum to zero (the trial balance);
 3. receipts are numbered 1..n per fund and year, without gaps or duplicates, and n is
    the counter's last number;
-4. each donation and paid disbursement equals the money of its entry;
+4. each donation, paid disbursement and expense equals the money of its entry;
 5. entries are dated inside their period and none was posted after its period closed;
 6. no money, pledge or in-kind account is below zero for a restriction.
 """
@@ -25,6 +25,7 @@ from apps.fund.models import (
     DisbursementStatus,
     Donation,
     EntryLine,
+    Expense,
     Fund,
     JournalEntry,
     ReceiptCounter,
@@ -91,6 +92,11 @@ def faults(fund: Fund | None = None) -> list[str]:
     for row in (disbursements.filter(entry__isnull=False).annotate(posted=Coalesce(Subquery(money), 0))
                 .exclude(posted=F("amount")).values("pk", "amount", "posted")):
         found.append(f"disbursement #{row['pk']} of {row['amount']} posted as {row['posted']}")
+
+    for row in (Expense.objects.filter(_fund_filter(fund)).annotate(posted=Coalesce(Subquery(money), 0))
+                .exclude(posted=F("amount")).values("fund__code", "pk", "amount", "posted")):
+        found.append(f"{row['fund__code']}: expense #{row['pk']} of {row['amount']} "
+                     f"posted as {row['posted']}")
 
     outside = entries.filter(Q(date__lt=F("period__start")) | Q(date__gt=F("period__end")))
     for row in outside.values("fund__code", "pk", "date"):

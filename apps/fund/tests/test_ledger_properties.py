@@ -1,4 +1,5 @@
-"""Ledger invariants under random sequences of donations, disbursements and reversals."""
+"""Ledger invariants under random sequences of donations, disbursements, other expenses, transfers
+between cash and bank, and reversals."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.core.errors import DomainError
-from apps.fund import ledger, services, verify
+from apps.fund import expenses, ledger, services, verify
 from apps.fund.models import Donation, JournalEntry
 
 PURPOSES = ["", "Học bổng", "Khen thưởng"]
@@ -18,6 +19,8 @@ operations = st.lists(
     st.one_of(
         st.tuples(st.just("donate"), amounts, st.sampled_from(PURPOSES), st.sampled_from(["cash", "bank"])),
         st.tuples(st.just("disburse"), amounts, st.sampled_from(PURPOSES), st.sampled_from(["cash", "bank"])),
+        st.tuples(st.just("expense"), amounts, st.sampled_from(PURPOSES), st.sampled_from(["cash", "bank"])),
+        st.tuples(st.just("transfer"), amounts, st.sampled_from(PURPOSES), st.sampled_from(["cash", "bank"])),
         st.tuples(st.just("reverse"), st.integers(min_value=0, max_value=30)),
         st.tuples(st.just("bad"), st.sampled_from([0, -1, "1000.5", "1.000,5"])),
     ),
@@ -52,6 +55,16 @@ def test_random_postings_keep_the_books_sound(fund, treasurer, association_offic
                     paid = services.pay_disbursement(treasurer, approved)
                     effects.append((paid.entry, purpose, -amount))
                     expected[purpose] -= amount
+                elif step[0] == "expense":
+                    _, amount, purpose, method = step
+                    spent = expenses.post_expense(treasurer, fund, amount=amount, description="Sách",
+                                                  purpose=purpose, method=method, management_cost=False)
+                    effects.append((spent.entry, purpose, -amount))
+                    expected[purpose] -= amount
+                elif step[0] == "transfer":
+                    _, amount, purpose, source = step
+                    moved = expenses.transfer(treasurer, fund, amount=amount, source=source, purpose=purpose)
+                    effects.append((moved, purpose, 0))
                 elif step[0] == "reverse" and effects:
                     entry, purpose, money = effects.pop(step[1] % len(effects))
                     services.reverse_entry(entry, "Sai", treasurer)

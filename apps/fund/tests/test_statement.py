@@ -60,7 +60,7 @@ def test_balances_and_totals(fund, treasurer, association_officer):
     assert balances(fund)["money"] == {"": 19_000_000, "Học bổng": 1_500_000}
     assert balances(fund)["in_kind"] == {"": 300_000}
     assert totals(fund) == {"balance": 20_500_000, "donations_total": 21_300_000, "in_kind_total": 300_000,
-                            "disbursements_total": 500_000}
+                            "disbursements_total": 500_000, "expenses_total": 0}
 
 
 def test_the_honour_roll_follows_the_levels_and_consent(fund, treasurer, association_officer):
