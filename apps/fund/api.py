@@ -245,6 +245,8 @@ class PeriodOut(Schema):
     end: dt.date
     closed: bool
     closed_at: dt.datetime | None
+    published: bool = Field(description="The statement was published after the period closed; it stays so.")
+    published_at: dt.datetime | None
 
 
 class CloseIn(Schema):
@@ -524,7 +526,8 @@ def pay_disbursement(request: HttpRequest, fund_id: int, disbursement_id: int,
 
 def _period_out(period: Period) -> PeriodOut:
     return PeriodOut(id=period.pk, start=period.start, end=period.end, closed=period.is_closed,
-                     closed_at=period.closed_at)
+                     closed_at=period.closed_at, published=period.is_published,
+                     published_at=period.published_at)
 
 
 @router.get("/funds/{fund_id}/periods", response={200: list[PeriodOut], **READ_ERRORS})
@@ -538,6 +541,14 @@ def close_period(request: HttpRequest, fund_id: int, payload: CloseIn) -> Period
     """Close the calendar quarter containing ``date`` once it has ended; nothing more is posted in it."""
     fund = _fund(request, fund_id)
     return _period_out(services.close_period(request.auth, fund, payload.date))
+
+
+@router.post("/funds/{fund_id}/periods/{period_id}/publish", response={200: PeriodOut, **WRITE_ERRORS})
+def publish_period(request: HttpRequest, fund_id: int, period_id: int) -> PeriodOut:
+    """Publish the statement of a closed period (once; a closed period is never reopened)."""
+    fund = _fund(request, fund_id)
+    period = get_object_or_404(Period, fund=fund, pk=period_id)
+    return _period_out(services.publish_period(request.auth, period))
 
 
 def _rows(rows: list[disclosure.Row]) -> list[StatementRow]:

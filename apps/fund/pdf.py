@@ -45,10 +45,12 @@ def receipt_pdf(receipt: Receipt, *, compress: bool = True) -> bytes:
     return _render("fund/pdf/receipt.html", {"receipt": receipt}, compress=compress)
 
 
-def statement_pdf(statement: Statement, *, label: str, closed: bool, compress: bool = True) -> bytes:
-    """The public statement of a period; an open period is marked provisional."""
+def statement_pdf(statement: Statement, *, label: str, closed: bool, period=None,
+                  compress: bool = True) -> bytes:
+    """The public statement of a period; an open period is marked provisional, a published one
+    says when and by whom it was published."""
     return _render("fund/pdf/statement.html", {
-        "s": statement, "label": label, "closed": closed,
+        "s": statement, "label": label, "closed": closed, "period": period,
         "receipts_in_words": amount_in_words(max(statement.total_receipts, 0)),
         "payments_in_words": amount_in_words(max(statement.total_payments, 0)),
     }, compress=compress)

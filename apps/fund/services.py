@@ -46,7 +46,10 @@ Functions (keyword arguments after the first ones):
     Refuses an amount beyond the money available for the programme's restriction
     on the paying account (cash or bank; in kind from gifts in kind).
 ``close_period(user, fund, day) -> Period``
-    Closes the calendar quarter containing ``day``, once it has ended.
+    Closes the calendar quarter containing ``day``, once it has ended. A closed period is
+    never reopened: it is corrected by a reversal in an open period.
+``publish_period(user, period) -> Period``
+    Publishes the statement of a closed period, once, by a named user.
 ``set_honour_level(user, fund, *, name, minimum) -> HonourLevel``
 
 Read helpers (scoped through ``scope_for``, failing closed): ``funds_for(user,
@@ -591,6 +594,30 @@ def close_period(user, fund: Fund, day: dt.date | str) -> Period:
     period.closed_at = timezone.now()
     period.closed_by = _real_user(user)
     period.updated_by = _real_user(user)
+    period.save()
+    return period
+
+
+@transaction.atomic
+def publish_period(user, period: Period) -> Period:
+    """Publish the statement of a closed period (công khai; NĐ 93/2019 Art. 38.4 every quarter,
+    Art. 38.6 the annual statement). Only a closed period is published, once; it is never
+    unpublished nor reopened: a closed period is corrected by a reversal posted in an open
+    period, which the next statement shows with its reason."""
+    if _real_user(user) is None:
+        raise PermissionDenied(_("A statement is published by a named user."))
+    _require_fund(user, period.fund)
+    ledger.lock_fund(period.fund)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if not period.is_closed:
+        raise DomainError(_("Close the period %(start)s–%(end)s before publishing its statement."),
+                          _span(period), column="period")
+    if period.is_published:
+        raise DomainError(_("The statement of %(start)s–%(end)s is published already."),
+                          _span(period), column="period")
+    period.published_at = timezone.now()
+    period.published_by = user
+    period.updated_by = user
     period.save()
     return period
 

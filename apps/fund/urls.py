@@ -28,6 +28,8 @@ urlpatterns = [
     path("disbursements/<int:pk>/pay/", views_programmes.disbursement_pay, name="disbursement_pay"),
     path("<int:pk>/periods/", views_disclosure.period_list, name="periods"),
     path("<int:pk>/periods/close/", views_disclosure.period_close, name="period_close"),
+    path("<int:pk>/periods/<int:period_pk>/publish/", views_disclosure.period_publish, name="period_publish"),
+    path("<int:pk>/published/", views_disclosure.published, name="published"),
     path("<int:pk>/periods/<int:period_pk>/statement/", views_disclosure.statement_page, name="statement"),
     path("<int:pk>/periods/<int:period_pk>/statement.pdf", views_disclosure.statement_pdf,
          name="statement_pdf"),

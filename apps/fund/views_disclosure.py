@@ -35,7 +35,7 @@ from apps.fund.views import can_post, fail, fund_for, fund_for_posting
 @login_required
 def period_list(request: HttpRequest, pk: int) -> HttpResponse:
     fund = fund_for(request, pk)
-    periods = fund.periods.select_related("closed_by").order_by("-start")
+    periods = fund.periods.select_related("closed_by", "published_by").order_by("-start")
     years = sorted({period.start.year for period in periods}, reverse=True)
     last_quarter_end = _last_ended_quarter_end()
     return render(request, "fund/periods.html", {
@@ -68,22 +68,25 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("fund:statement", fund.pk, period.pk)
 
 
+def quarter_label(period: Period) -> str:
+    return f"Quý {(period.start.month - 1) // 3 + 1} năm {period.start.year}"
+
+
 def _span(request: HttpRequest, fund: Fund, *, period_pk: int | None = None, year: int | None = None):
-    """(start, end, closed, label) of a quarter of the fund or of a year."""
+    """(start, end, closed, label, period or None) of a quarter of the fund or of a year."""
     if period_pk is not None:
-        period = get_object_or_404(Period, fund=fund, pk=period_pk)
-        quarter = (period.start.month - 1) // 3 + 1
-        return period.start, period.end, period.is_closed, f"Quý {quarter} năm {period.start.year}"
+        period = get_object_or_404(Period.objects.select_related("published_by"), fund=fund, pk=period_pk)
+        return period.start, period.end, period.is_closed, quarter_label(period), period
     if year is None or not 1990 <= year <= 2100:
         raise Http404("No such year.")
     periods = list(fund.periods.filter(start__year=year))
     closed = len(periods) == 4 and all(period.is_closed for period in periods)
-    return dt.date(year, 1, 1), dt.date(year, 12, 31), closed, f"Năm {year}"
+    return dt.date(year, 1, 1), dt.date(year, 12, 31), closed, f"Năm {year}", None
 
 
 def _statement(request: HttpRequest, fund: Fund, personal: bool, **span):
-    start, end, closed, label = _span(request, fund, **span)
-    return disclosure.statement(fund, start, end, personal=personal), closed, label
+    start, end, closed, label, period = _span(request, fund, **span)
+    return disclosure.statement(fund, start, end, personal=personal), closed, label, period
 
 
 @login_required
@@ -93,10 +96,11 @@ def statement_page(request: HttpRequest, pk: int, period_pk: int | None = None,
     fund = fund_for(request, pk)
     may_name = services.sees_personal_data(request.user, fund)
     personal = may_name and request.GET.get("names") == "1"
-    result, closed, label = _statement(request, fund, personal, period_pk=period_pk, year=year)
+    result, closed, label, period = _statement(request, fund, personal, period_pk=period_pk, year=year)
     return render(request, "fund/statement.html", {
         "fund": fund, "statement": result, "closed": closed, "label": label, "personal": personal,
-        "may_name": may_name, "period_pk": period_pk, "year": year,
+        "may_name": may_name, "period_pk": period_pk, "year": year, "period": period,
+        "can_post": can_post(request, fund),
     })
 
 
@@ -105,12 +109,38 @@ def statement_pdf(request: HttpRequest, pk: int, period_pk: int | None = None,
                   year: int | None = None) -> HttpResponse:
     """The public statement as a PDF to post (persons named only with consent)."""
     fund = fund_for(request, pk)
-    result, closed, label = _statement(request, fund, False, period_pk=period_pk, year=year)
-    response = HttpResponse(pdf.statement_pdf(result, label=label, closed=closed),
+    result, closed, label, period = _statement(request, fund, False, period_pk=period_pk, year=year)
+    response = HttpResponse(pdf.statement_pdf(result, label=label, closed=closed, period=period),
                             content_type="application/pdf")
     name = f"cong-khai-thu-chi-{fund.code}-{result.start:%Y%m%d}-{result.end:%Y%m%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+@login_required
+@require_POST
+def period_publish(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """Publish the statement of a closed period; it stays published."""
+    fund = fund_for_posting(request, pk)
+    period = get_object_or_404(Period, fund=fund, pk=period_pk)
+    try:
+        services.publish_period(request.user, period)
+    except DomainError as error:
+        fail(request, error)
+    else:
+        messages.success(request, _("The statement was published."))
+    return redirect("fund:statement", fund.pk, period.pk)
+
+
+@login_required
+def published(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published statements of the fund (the public version: persons named with consent)."""
+    fund = fund_for(request, pk)
+    periods = (fund.periods.filter(published_at__isnull=False).select_related("published_by")
+               .order_by("-start"))
+    return render(request, "fund/published.html", {
+        "fund": fund, "rows": [(period, quarter_label(period)) for period in periods],
+    })
 
 
 # --- the honour roll ---------------------------------------------------------------------------
