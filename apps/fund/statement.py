@@ -189,29 +189,36 @@ class Honoured:
     total: int
     gifts: int
     level: str
+    anonymous: bool = False
 
 
 def honour_roll(fund: Fund, year: int, levels: list[tuple[str, int]] | None = None) -> list[Honoured]:
-    """The donors of ``year`` whose gifts (not reversed) reach a level, highest first.
+    """The honour roll (tôn vinh) of ``year``: donors whose gifts (not reversed) reach a level,
+    highest first.
 
-    ``levels`` as (name, minimum đồng); by default the fund's ``HonourLevel`` rows. A person
-    or a named donor appears only with consent on at least one of the year's gifts;
-    anonymous gifts never do. One grouped query."""
+    ``levels`` as (name, minimum đồng); by default the fund's ``HonourLevel`` rows, set by the
+    association. Organisations are named; a person or a named donor appears only with consent
+    on at least one of the year's gifts (personal data, Luật 91/2025/QH15). Anonymous gifts
+    cannot be summed by giver: each one that reaches a level on its own is listed as
+    "Nhà hảo tâm ẩn danh", so that the generosity is honoured without a name. Two queries."""
     if levels is None:
         levels = list(HonourLevel.objects.filter(fund=fund).values_list("name", "minimum"))
     levels = sorted(levels, key=lambda level: -level[1])
     if not levels:
         return []
-    rows = (Donation.objects.filter(fund=fund, date__year=year, entry__reversed_by__isnull=True)
-            .exclude(donor_kind=DonorKind.ANONYMOUS)
+    gifts = Donation.objects.filter(fund=fund, date__year=year, entry__reversed_by__isnull=True)
+    rows = (gifts.exclude(donor_kind=DonorKind.ANONYMOUS)
             .values("donor_kind", "donor_person", "donor_organisation", "donor_name")
             .annotate(total=Sum("amount"), gifts=Count("pk"),
                       consent=Max(Cast("public_consent", IntegerField())))
             .filter(total__gte=levels[-1][1]).order_by("-total", "donor_name"))
-    honoured = []
-    for row in rows:
-        if row["donor_kind"] != DonorKind.ORGANISATION and not row["consent"]:
-            continue
-        level = next(name for name, minimum in levels if row["total"] >= minimum)
-        honoured.append(Honoured(row["donor_name"], row["total"], row["gifts"], level))
-    return honoured
+
+    def level_of(amount: int) -> str:
+        return next(name for name, minimum in levels if amount >= minimum)
+
+    honoured = [Honoured(row["donor_name"], row["total"], row["gifts"], level_of(row["total"]))
+                for row in rows if row["donor_kind"] == DonorKind.ORGANISATION or row["consent"]]
+    anonymous = gifts.filter(donor_kind=DonorKind.ANONYMOUS, amount__gte=levels[-1][1])
+    honoured += [Honoured(ANONYMOUS_VI, amount, 1, level_of(amount), anonymous=True)
+                 for amount in anonymous.values_list("amount", flat=True)]
+    return sorted(honoured, key=lambda item: (-item.total, item.anonymous, item.name))

@@ -12,7 +12,6 @@ public version.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +27,7 @@ from apps.core.forms import add_domain_error
 from apps.fund import pdf, services
 from apps.fund import statement as disclosure
 from apps.fund.forms import ClosePeriodForm, HonourLevelForm
-from apps.fund.models import Donation, DonorKind, Fund, HonourLevel, Period
+from apps.fund.models import Fund, Period
 from apps.fund.views import can_post, fail, fund_for, fund_for_posting
 
 
@@ -145,33 +144,6 @@ def published(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- the honour roll ---------------------------------------------------------------------------
 
-@dataclass
-class HonourRow:
-    name: str
-    total: int
-    gifts: int
-    level: str
-    anonymous: bool = False
-
-
-def honour_rows(fund: Fund, year: int) -> list[HonourRow]:
-    """The honour roll of ``year``: the named donors of ``statement.honour_roll`` (organisations,
-    and persons or named donors who consented), and each anonymous gift that reaches a level on
-    its own, as "Nhà hảo tâm ẩn danh" (anonymous gifts cannot be summed by giver). Highest first."""
-    levels = sorted(HonourLevel.objects.filter(fund=fund).values_list("name", "minimum"), key=lambda x: -x[1])
-    if not levels:
-        return []
-    rows = [HonourRow(item.name, item.total, item.gifts, item.level)
-            for item in disclosure.honour_roll(fund, year, levels)]
-    anonymous = (Donation.objects.filter(fund=fund, date__year=year, donor_kind=DonorKind.ANONYMOUS,
-                                         entry__reversed_by__isnull=True, amount__gte=levels[-1][1])
-                 .values_list("amount", flat=True))
-    for amount in anonymous:
-        level = next(name for name, minimum in levels if amount >= minimum)
-        rows.append(HonourRow(disclosure.ANONYMOUS_VI, amount, 1, level, anonymous=True))
-    return sorted(rows, key=lambda row: (-row.total, row.anonymous, row.name))
-
-
 def _year(request: HttpRequest) -> int:
     value = request.GET.get("year") or request.POST.get("year") or ""
     return int(value) if value.isdigit() and 1990 <= int(value) <= 2100 else timezone.localdate().year
@@ -198,6 +170,6 @@ def honour_roll(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(f"{request.path}?year={year}")
     years = sorted({day.year for day in fund.donations.dates("date", "year")} | {year}, reverse=True)
     return render(request, "fund/honour.html", {
-        "fund": fund, "year": year, "years": years, "rows": honour_rows(fund, year),
+        "fund": fund, "year": year, "years": years, "rows": disclosure.honour_roll(fund, year),
         "levels": fund.honour_levels.order_by("-minimum"), "form": form, "can_post": posting,
     })
