@@ -29,6 +29,7 @@ from apps.accounts import roles
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
 from apps.core.forms import add_domain_error
+from apps.places.models import UnitKind
 from apps.places.services import parse_date
 from apps.plans import reminders, services
 from apps.plans import status as rules
@@ -113,6 +114,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tasks": tasks,
         "summary": status_context(services.task_summary(
             services.visible_tasks(user).filter(document=document), as_of)),
+        "can_edit": services.can_edit(user, document.unit),
+        "can_write": not scope_for(user, roles.PLANS).is_empty,
     })
 
 
@@ -183,6 +186,7 @@ def _task_context(request: HttpRequest, task: Task, **forms) -> dict:
         and services.visible_tasks(user).filter(pk=task.parent_id).exists(),
         "recommendation": getattr(task, "recommendation", None),
         "can_edit": editable,
+        "can_cascade": editable and task.unit.kind in (UnitKind.DISTRICT, UnitKind.PROVINCE),
     }
     if editable:
         context["progress_form"] = forms.get("progress_form") or ProgressForm()

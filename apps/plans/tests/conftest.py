@@ -51,3 +51,15 @@ def cascade(krong_bong, orgs):
                                         unit=krong_bong.new["24481"])
     return {"directive": directive, "province": province, "district": district, "commune": commune,
             "neighbour": neighbour}
+
+
+@pytest.fixture
+def district_officer(krong_bong):
+    """An officer of the former Huyện Krông Bông: PLANS on the district and the communes below it."""
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.models import RoleAssignment
+
+    user = get_user_model().objects.create_user("krongbong_officer", password="demo-pass-123")
+    RoleAssignment.objects.create(user=user, role="district_officer", unit=krong_bong.district)
+    return user
