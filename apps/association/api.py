@@ -11,6 +11,7 @@ the field).
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from apps.accounts import audit
 from apps.accounts.models import AuditEntry
 from apps.accounts.scope import scope_for
 from apps.association import metrics, services
-from apps.association.models import Branch, BranchKind, Member, ReportedCount
+from apps.association.models import Branch, BranchKind, ConsentPurpose, Member, MemberConsent, ReportedCount
 from apps.core.errors import DomainError
 from apps.metrics import services as metric_services
 from apps.organisations.models import Organisation
@@ -93,24 +94,71 @@ class BranchFilters(Schema):
     include_dissolved: bool = Field(True, description="False leaves out the dissolved branches.")
 
 
+ConsentState = Literal["given", "withdrawn", "missing"]
+Purpose = Literal[tuple(ConsentPurpose.values)]  # type: ignore[valid-type]
+
+
 class MemberOut(Schema):
     id: int
     branch_id: int
     year: int
-    person_id: int | None
-    full_name: str | None = Field(None, description="null without personal-data or association rights.")
+    person_id: int | None = Field(None, description="null when the member's consent is not in force.")
+    full_name: str | None = Field(None, description="null without personal-data or association rights, "
+                                                    "or when the member's consent is not in force.")
     joined_on: dt.date | None
     note: str | None
+    consent: ConsentState = Field(..., description="given: every required consent in force; withdrawn; "
+                                                   "missing (listed before consents were recorded).")
+
+
+class ConsentIn(Schema):
+    """The member's consent to one purpose, with the date it was given and the evidence kept."""
+
+    purpose: Purpose
+    given_on: dt.date
+    evidence: str = Field(..., description="What shows the consent: a signed form, a minute.")
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: Purpose
+    given_on: dt.date
+    evidence: str
+    recorded_by: str | None
+    recorded_at: dt.datetime
+    withdrawn_on: dt.date | None
+    withdrawal_evidence: str
+    withdrawn_by: str | None
+
+    @staticmethod
+    def resolve_recorded_by(consent: MemberConsent) -> str | None:
+        return consent.created_by.username if consent.created_by_id else None
+
+    @staticmethod
+    def resolve_recorded_at(consent: MemberConsent) -> dt.datetime:
+        return consent.created_at
+
+    @staticmethod
+    def resolve_withdrawn_by(consent: MemberConsent) -> str | None:
+        return consent.withdrawn_by.username if consent.withdrawn_by_id else None
+
+
+class WithdrawalIn(Schema):
+    purpose: Purpose
+    withdrawn_on: dt.date | None = Field(None, description="Empty: today.")
+    evidence: str = Field(..., description="What shows the withdrawal: a letter, a request noted on a date.")
 
 
 class MemberIn(Schema):
-    """A person of the registry (``person_id``), or a name for someone who is not in it."""
+    """A person of the registry (``person_id``), or a name for someone who is not in it, with the
+    member's consents: ``membership`` always, ``registry_link`` too for a person of the registry."""
 
     year: int
     person_id: int | None = None
     full_name: str = ""
     joined_on: dt.date | None = None
     note: str = ""
+    consents: list[ConsentIn] = Field(default_factory=list)
 
 
 class MembersOut(Schema):
@@ -233,9 +281,12 @@ def update_branch(request: HttpRequest, branch_id: int, payload: BranchPatch) ->
 
 
 def _member_out(member: Member, names: bool) -> dict[str, Any]:
+    state = member.consent_state
+    shown = state == "given"
     return {"id": member.pk, "branch_id": member.branch_id, "year": member.year,
-            "person_id": member.person_id, "full_name": member.display_name if names else None,
-            "joined_on": member.joined_on, "note": member.note if names else None}
+            "person_id": member.person_id if shown else None,
+            "full_name": member.display_name if names and shown else None,
+            "joined_on": member.joined_on, "note": member.note if names and shown else None, "consent": state}
 
 
 @router.get("/association/branches/{branch_id}/members", response={200: MembersOut, **READ_ERRORS})
@@ -244,11 +295,12 @@ def list_members(request: HttpRequest, branch_id: int, year: int) -> dict[str, A
     branch = services.get_branch_for_user(request.auth, branch_id)
     year = services.check_year(year)
     names = services.can_see_names(request.auth, branch.unit)
-    members = list(branch.members.filter(year=year).select_related("person").order_by("pk"))
-    if names and any(member.person_id for member in members):
+    members = list(branch.members.filter(year=year).select_related("person").prefetch_related("consents")
+                   .order_by("pk"))
+    shown = [m.person_id for m in services.named(members) if m.person_id]
+    if names and shown:
         audit.record_access(AuditEntry.Action.VIEW, description=f"association members {branch.pk} {year}",
-                            unit_path=branch.unit.path,
-                            details={"persons": [m.person_id for m in members if m.person_id]})
+                            unit_path=branch.unit.path, details={"persons": shown})
     reported = ReportedCount.objects.filter(branch=branch, year=year).values_list("count", flat=True).first()
     return {"branch_id": branch.pk, "year": year, "reported_count": reported,
             "members": [_member_out(member, names) for member in members]}
@@ -266,12 +318,47 @@ def add_member(request: HttpRequest, branch_id: int, payload: MemberIn) -> Statu
             if person is None:
                 raise DomainError(_("No person you may see has the id %(id)s."), {"id": payload.person_id},
                                   column="person_id")
-        member = services.add_member(request.auth, branch, payload.year, person=person,
-                                     full_name=payload.full_name, joined_on=payload.joined_on,
-                                     note=payload.note)
+        member = services.add_member(
+            request.auth, branch, payload.year, person=person, full_name=payload.full_name,
+            joined_on=payload.joined_on, note=payload.note,
+            consents=[services.ConsentGiven(c.purpose, c.given_on, c.evidence) for c in payload.consents])
     except DomainError as error:
         raise _with_api_names(error) from None
     return Status(201, _member_out(member, True))
+
+
+def _managed_member(request: HttpRequest, member_id: int) -> Member:
+    member = services.get_member_for_user(request.auth, member_id)
+    if not services.can_manage(request.auth, member.branch.unit):
+        raise PermissionDenied(_("You may not manage the association branches of this unit."))
+    return member
+
+
+@router.get("/association/members/{member_id}/consents", response={200: list[ConsentOut], **READ_ERRORS})
+def list_consents(request: HttpRequest, member_id: int) -> QuerySet[MemberConsent]:
+    """A member's consents, in force and withdrawn (who recorded them, when, on what evidence);
+    needs the ASSOCIATION capability on the branch's unit."""
+    member = _managed_member(request, member_id)
+    return member.consents.select_related("created_by", "withdrawn_by").order_by("given_on", "pk")
+
+
+@router.post("/association/members/{member_id}/consents", response={201: ConsentOut, **WRITE_ERRORS})
+def record_consent(request: HttpRequest, member_id: int, payload: ConsentIn) -> Status:
+    """Record a consent for a member already listed (before consents were kept, or consenting again)."""
+    member = _managed_member(request, member_id)
+    given = services.ConsentGiven(payload.purpose, payload.given_on, payload.evidence)
+    consent = services.record_consent(request.auth, member, given)
+    return Status(201, consent)
+
+
+@router.post("/association/members/{member_id}/consents/withdraw",
+             response={200: list[ConsentOut], **WRITE_ERRORS})
+def withdraw_consent(request: HttpRequest, member_id: int, payload: WithdrawalIn) -> QuerySet[MemberConsent]:
+    """Record a withdrawal: the member's rows of every year in the branch stay counted, unnamed."""
+    member = _managed_member(request, member_id)
+    services.withdraw_consent(request.auth, member, payload.purpose, on=payload.withdrawn_on,
+                              evidence=payload.evidence)
+    return list_consents(request, member_id)
 
 
 @router.delete("/association/members/{member_id}", response={204: None, **WRITE_ERRORS})

@@ -17,7 +17,15 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from apps.accounts.audit import audit_context, record_command
-from apps.association.models import KIND_OF_ORGANISATION, Branch, BranchKind, Member, ReportedCount
+from apps.association.models import (
+    KIND_OF_ORGANISATION,
+    Branch,
+    BranchKind,
+    Member,
+    MemberConsent,
+    ReportedCount,
+    required_purposes,
+)
 from apps.metrics.services import data_changed
 from apps.organisations.models import Organisation, OrganisationKind
 from apps.people.models import Person, Status, SurveyRecord
@@ -128,6 +136,12 @@ def load() -> list[str]:
                 branches += made
                 counts += _reported(branch, 25 + number)
         Member.objects.bulk_create(members, batch_size=1000)
+        # Every demo member consented to both purposes on a (made-up) signed form.
+        MemberConsent.objects.bulk_create([
+            MemberConsent(member=member, purpose=purpose, given_on=dt.date(member.year, 1, 15),
+                          evidence="Phiếu đồng ý có chữ ký (minh hoạ)", is_demo=True)
+            for member in members for purpose in required_purposes(member.person_id is not None)
+        ], batch_size=1000)
         if members:
             record_command("manage.py demo: association members", unit_path=dang_kang.path,
                            details={"members": len(members)})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -189,6 +190,19 @@ class Member(RegistryRecord):
     def display_name(self) -> str:
         return self.person.full_name if self.person_id else self.full_name
 
+    @property
+    def consent_state(self) -> str:
+        """"given" when every required purpose has an active consent, "withdrawn" when one was
+        withdrawn, else "missing" (members listed before consents were recorded).
+
+        Reads ``consents`` (prefetch it for a list). Only "given" shows the member's identity.
+        """
+        consents = list(self.consents.all())
+        active = {consent.purpose for consent in consents if consent.withdrawn_on is None}
+        if all(purpose in active for purpose in required_purposes(self.person_id is not None)):
+            return "given"
+        return "withdrawn" if any(consent.withdrawn_on for consent in consents) else "missing"
+
 
 class ReportedCount(RegistryRecord):
     """How many members a branch that keeps no list reports for a year."""
@@ -215,3 +229,74 @@ class ReportedCount(RegistryRecord):
     @property
     def branch_unit(self):
         return self.branch.unit
+
+
+class ConsentPurpose(models.TextChoices):
+    """What the association does with a member's data, each needing its own consent.
+
+    The association is a social organisation, not a state body: data it keeps
+    for its own purposes needs the person's consent, given per purpose, recorded,
+    never pre-ticked (Luật 91/2025/QH15 Art. 9, NĐ 356/2025/NĐ-CP; personal-data.md).
+    """
+
+    MEMBERSHIP = "membership", _("Keeping the member's name on the branch's list of members")
+    REGISTRY_LINK = "registry_link", _("Linking the membership to the member's record in the person registry")
+
+
+def required_purposes(person_linked: bool) -> tuple[str, ...]:
+    """The purposes a member must have consented to: the list, and the registry link for a registry person."""
+    if person_linked:
+        return (ConsentPurpose.MEMBERSHIP, ConsentPurpose.REGISTRY_LINK)
+    return (ConsentPurpose.MEMBERSHIP,)
+
+
+class MemberConsent(RegistryRecord):
+    """A member's consent to one purpose: when it was given, on what evidence, who recorded it.
+
+    ``created_by``/``created_at`` say who recorded it and when. A withdrawal is
+    recorded on the same row (date, evidence, who, when); the row is never
+    deleted, so the trail shows what was consented to when. A consent given
+    again after a withdrawal is a new row.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="consents",
+                               verbose_name=_("member"))
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ConsentPurpose.choices)
+    given_on = models.DateField(_("consent given on"))
+    evidence = models.CharField(
+        _("evidence of the consent"), max_length=300,
+        help_text=_("For example: the signed form of 12/03/2026 kept by the branch."),
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_evidence = models.CharField(_("evidence of the withdrawal"), max_length=300, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawal recorded at"), null=True, blank=True)
+
+    unit_field = "member_unit"
+
+    class Meta:
+        verbose_name = _("member's consent")
+        verbose_name_plural = _("members' consents")
+        ordering = ["member", "purpose", "given_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "purpose"], condition=Q(withdrawn_on__isnull=True),
+                                    name="member_consent_active_once_per_purpose"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="member_consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.audit_repr} {self.purpose}"
+
+    @property
+    def member_unit(self):
+        return self.member.branch.unit
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None

@@ -16,6 +16,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -31,8 +34,11 @@ from apps.association.models import (
     KIND_OF_ORGANISATION,
     Branch,
     BranchKind,
+    ConsentPurpose,
     Member,
+    MemberConsent,
     ReportedCount,
+    required_purposes,
 )
 from apps.core.errors import DomainError, ImportFailed
 from apps.organisations.models import Organisation, OrganisationKind
@@ -393,6 +399,157 @@ def _duplicate(member: Member) -> DomainError | None:
     return None
 
 
+
+# --- consent ---------------------------------------------------------------------------------
+# The association is a social organisation: it keeps named members for its own purposes only
+# with their consent, per purpose, recorded with its date and evidence, never pre-ticked
+# (Luật 91/2025/QH15, NĐ 356/2025/NĐ-CP; shared/domain/personal-data.md). A member without it
+# is refused; a member whose consent is withdrawn stays counted but is no longer named.
+
+EVIDENCE_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    """A consent as the officer records it: the purpose, the date it was given, the evidence kept."""
+
+    purpose: str
+    given_on: dt.date | str | None
+    evidence: str
+
+
+def consents_for(person_linked: bool, given_on: dt.date | str | None, evidence: str) -> list[ConsentGiven]:
+    """The consents a member needs (every required purpose) given on one date with one evidence."""
+    return [ConsentGiven(purpose, given_on, evidence) for purpose in required_purposes(person_linked)]
+
+
+def _purpose_label(purpose: str) -> str:
+    return str(ConsentPurpose(purpose).label) if purpose in ConsentPurpose.values else purpose
+
+
+def _check_purpose(purpose: str) -> None:
+    if purpose not in ConsentPurpose.values:
+        raise DomainError(_("“%(value)s” is not a purpose of consent (%(known)s)."),
+                          {"value": purpose, "known": ", ".join(ConsentPurpose.values)},
+                          column="consent_purposes")
+
+
+def _check_consent(consent: ConsentGiven, today: dt.date) -> ConsentGiven:
+    """One consent checked: a known purpose, a date given and not in the future, the evidence named."""
+    _check_purpose(consent.purpose)
+    given_on = _check_date("consent_given_on", consent.given_on, today)
+    if given_on is None:
+        raise DomainError(_("Give the date the member gave their consent."), column="consent_given_on")
+    evidence = _text(consent.evidence)
+    if not evidence:
+        raise DomainError(_("Say what shows the consent (a signed form, a minute of a meeting)."),
+                          column="consent_evidence")
+    if len(evidence) > EVIDENCE_LIMIT:
+        raise DomainError(_("The field “%(field)s” is longer than %(max)s characters."),
+                          {"field": "consent_evidence", "max": EVIDENCE_LIMIT}, column="consent_evidence")
+    return ConsentGiven(consent.purpose, given_on, evidence)
+
+
+def _check_consents(consents: Iterable[ConsentGiven], person_linked: bool, today: dt.date
+                    ) -> list[ConsentGiven]:
+    """Validated consents covering every required purpose; a repeated or missing purpose is refused."""
+    checked: dict[str, ConsentGiven] = {}
+    for consent in consents:
+        if consent.purpose in checked:
+            raise DomainError(_("The consent to “%(purpose)s” is given twice."),
+                              {"purpose": _purpose_label(consent.purpose)}, column="consent_purposes")
+        checked[consent.purpose] = _check_consent(consent, today)
+    for purpose in required_purposes(person_linked):
+        if purpose not in checked:
+            raise DomainError(
+                _("The member's consent to “%(purpose)s” is not recorded: a named member is listed only "
+                  "with a consent recorded for each purpose."),
+                {"purpose": _purpose_label(purpose)}, column="consent_purposes",
+            )
+    return list(checked.values())
+
+
+def _save_consents(member: Member, consents: Sequence[ConsentGiven], user) -> None:
+    # save() one by one (two at most): every consent gets its own audit entry.
+    for consent in consents:
+        MemberConsent.objects.create(member=member, purpose=consent.purpose, given_on=consent.given_on,
+                                     evidence=consent.evidence, is_demo=member.is_demo,
+                                     created_by=_author(user), updated_by=_author(user))
+
+
+def _same_member(member: Member) -> QuerySet[Member]:
+    """The rows of one member in the branch across the years (same person, or same name)."""
+    rows = Member.objects.filter(branch_id=member.branch_id)
+    if member.person_id:
+        return rows.filter(person_id=member.person_id)
+    return rows.filter(person__isnull=True, name_key=member.name_key)
+
+
+@transaction.atomic
+def record_consent(user, member: Member, consent: ConsentGiven, *, today: dt.date | None = None
+                   ) -> MemberConsent:
+    """Record a consent for a member already listed (one listed before consents were recorded,
+    or who consents again after a withdrawal)."""
+    today = today or timezone.localdate()
+    _require_manage(user, member.branch.unit)
+    _check_purpose(consent.purpose)
+    if consent.purpose == ConsentPurpose.REGISTRY_LINK and not member.person_id:
+        raise DomainError(_("This member is not linked to the person registry."), column="consent_purposes")
+    if member.consents.filter(purpose=consent.purpose, withdrawn_on__isnull=True).exists():
+        raise DomainError(_("The consent to “%(purpose)s” is already recorded."),
+                          {"purpose": _purpose_label(consent.purpose)}, column="consent_purposes")
+    checked = _check_consent(consent, today)
+    row = MemberConsent(member=member, purpose=checked.purpose, given_on=checked.given_on,
+                        evidence=checked.evidence, is_demo=member.is_demo,
+                        created_by=_author(user), updated_by=_author(user))
+    row.save()
+    return row
+
+
+@transaction.atomic
+def withdraw_consent(user, member: Member, purpose: str, *, on: dt.date | str | None = None,
+                     evidence: str = "", today: dt.date | None = None) -> int:
+    """Record that the member withdrew a consent (Luật 91/2025/QH15 Art. 4: the right to withdraw).
+
+    Applies to the member's rows of every year in the branch. The rows stay (the
+    branch's counts of past years are facts), but the member is no longer named in
+    any list. Returns the number of consents withdrawn.
+    """
+    today = today or timezone.localdate()
+    _require_manage(user, member.branch.unit)
+    _check_purpose(purpose)
+    on = _check_date("withdrawn_on", on, today) or today
+    evidence = _text(evidence)
+    if not evidence:
+        raise DomainError(_("Say what shows the withdrawal (a letter, a request noted on a date)."),
+                          column="withdrawal_evidence")
+    if len(evidence) > EVIDENCE_LIMIT:
+        raise DomainError(_("The field “%(field)s” is longer than %(max)s characters."),
+                          {"field": "withdrawal_evidence", "max": EVIDENCE_LIMIT},
+                          column="withdrawal_evidence")
+    active = MemberConsent.objects.filter(member__in=_same_member(member), purpose=purpose,
+                                          withdrawn_on__isnull=True).select_related("member__branch__unit")
+    if not active.exists():
+        raise DomainError(_("No consent to “%(purpose)s” is in force for this member."),
+                          {"purpose": _purpose_label(purpose)}, column="consent_purposes")
+    withdrawn = 0
+    now = timezone.now()
+    for consent in active.select_for_update(of=("self",)):
+        if consent.given_on > on:
+            raise DomainError(_("The consent was given on %(date)s, after the withdrawal."),
+                              {"date": consent.given_on.strftime("%d/%m/%Y")}, column="withdrawn_on")
+        consent.withdrawn_on, consent.withdrawal_evidence = on, evidence
+        consent.withdrawn_by, consent.withdrawn_at, consent.updated_by = _author(user), now, _author(user)
+        consent.save()  # one by one: each withdrawal in the audit trail
+        withdrawn += 1
+    return withdrawn
+
+
+def named(members: Iterable[Member]) -> list[Member]:
+    """The members whose identity may be shown: every required consent in force."""
+    return [member for member in members if member.consent_state == "given"]
+
+
 @transaction.atomic
 def add_member(
     user,
@@ -403,6 +560,7 @@ def add_member(
     full_name: str = "",
     joined_on: dt.date | str | None = None,
     note: str = "",
+    consents: Sequence[ConsentGiven] = (),
     is_demo: bool = False,
     today: dt.date | None = None,
 ) -> Member:
@@ -410,6 +568,8 @@ def add_member(
 
     The person must be one the user may see. A person may belong to several
     branches (counted once in totals); twice in one branch and year is refused.
+    ``consents`` must cover every required purpose (``required_purposes``): a
+    member without a recorded consent is refused (see the consent section).
     """
     today = today or timezone.localdate()
     _require_manage(user, branch.unit)
@@ -421,6 +581,7 @@ def add_member(
     _lock_branch(branch)
     _refuse_if_counted(branch, year)
     member = _member(branch, year, person, full_name, joined_on, note, today, user, is_demo)
+    checked = _check_consents(consents, person is not None, today)
     if (error := _duplicate(member)) is not None:
         raise error
     try:
@@ -429,6 +590,7 @@ def add_member(
     except IntegrityError:
         error = _duplicate(member) or DomainError(_("The member could not be saved."), column="person")
         raise error from None
+    _save_consents(member, checked, user)
     return member
 
 
@@ -481,7 +643,8 @@ def copy_members(user, branch: Branch, year: int, *, today: dt.date | None = Non
     """Carry the previous year's list (or reported number) into ``year``; returns the members copied.
 
     Members already listed in ``year`` stay; persons of the registry no longer
-    present in the survey of ``year`` (moved away, deceased) are not carried over.
+    present in the survey of ``year`` (moved away, deceased) are not carried over,
+    nor members without every required consent in force.
     """
     today = today or timezone.localdate()
     _require_manage(user, branch.unit)
@@ -512,18 +675,22 @@ def copy_members(user, branch: Branch, year: int, *, today: dt.date | None = Non
                                                    .values("name_key"))))
     author = _author(user)
     created = 0
-    # save() one by one, not bulk_create: every new member gets its own audit entry.
-    for old in carried.order_by("pk"):
-        Member.objects.create(branch=branch, year=year, person_id=old.person_id, full_name=old.full_name,
-                              name_key=old.name_key, joined_on=old.joined_on, note=old.note,
-                              is_demo=old.is_demo, created_by=author, updated_by=author)
+    # save() one by one, not bulk_create: every new member gets its own audit entry. Only members
+    # whose consents are in force are carried, with those consents (a consent lasts until withdrawn).
+    for old in named(carried.prefetch_related("consents").order_by("pk")):
+        new = Member.objects.create(branch=branch, year=year, person_id=old.person_id,
+                                    full_name=old.full_name, name_key=old.name_key, joined_on=old.joined_on,
+                                    note=old.note, is_demo=old.is_demo, created_by=author, updated_by=author)
+        _save_consents(new, [ConsentGiven(c.purpose, c.given_on, c.evidence)
+                             for c in old.consents.all() if c.withdrawn_on is None], user)
         created += 1
     return created
 
 
 # --- import ----------------------------------------------------------------------------------
 
-IMPORT_COLUMNS = ("full_name", "person_code", "joined_on", "note")
+IMPORT_COLUMNS = ("full_name", "person_code", "joined_on", "note", "consent_purposes", "consent_given_on",
+                  "consent_evidence")
 
 
 Code = tuple[str, str]  # (household code, person code)
@@ -561,6 +728,10 @@ def _import_row(row: dict[str, str], number: int, persons: dict, seen: set, bran
     try:
         member = _member(branch, year, person, row.get("full_name") or "", row.get("joined_on") or None,
                          row.get("note") or "", today, user, False)
+        purposes = [p for p in re.split(r"[;\s]+", _text(row.get("consent_purposes"))) if p]
+        member._consents = _check_consents(
+            [ConsentGiven(p, row.get("consent_given_on") or None, row.get("consent_evidence") or "")
+             for p in purposes], person is not None, today)
     except DomainError as error:
         error.row = number
         raise
@@ -578,7 +749,9 @@ def _import_row(row: dict[str, str], number: int, persons: dict, seen: set, bran
 @transaction.atomic
 def import_members(user, branch: Branch, year: int, text: str, *, today: dt.date | None = None) -> int:
     """Add the members of a CSV file (columns ``full_name``, ``person_code`` as "H001/02", ``joined_on``,
-    ``note``) to a branch's list of a year; all or nothing.
+    ``note``, and the consent: ``consent_purposes`` as "membership;registry_link", ``consent_given_on``,
+    ``consent_evidence``) to a branch's list of a year; all or nothing. A row without every required
+    consent is an error like any other.
 
     Every row is checked; ``ImportFailed`` carries every error with its row (the header is
     row 1) and column, and nothing is written. Returns the number of members added.
@@ -614,4 +787,5 @@ def import_members(user, branch: Branch, year: int, text: str, *, today: dt.date
         raise ImportFailed(errors)
     for member in members:
         member.save()  # one by one: every member gets its audit entry
+        _save_consents(member, member._consents, user)
     return len(members)

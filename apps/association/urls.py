@@ -19,4 +19,5 @@ urlpatterns = [
     path("branches/<int:pk>/members/search/", views.person_search, name="person_search"),
     path("branches/<int:pk>/reported-count/", views.reported_count, name="reported_count"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("members/<int:pk>/consent/", views.member_consent, name="member_consent"),
 ]

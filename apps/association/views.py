@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +28,14 @@ from apps.accounts.models import AuditEntry
 from apps.accounts.roles import ASSOCIATION
 from apps.accounts.scope import scope_for
 from apps.association import metrics, services
-from apps.association.forms import BranchForm, DissolveForm, MemberForm, ReportedCountForm
+from apps.association.forms import (
+    BranchForm,
+    ConsentForm,
+    DissolveForm,
+    MemberForm,
+    ReportedCountForm,
+    WithdrawConsentForm,
+)
 from apps.association.models import Branch, BranchKind, Member, ReportedCount, year_end
 from apps.core.errors import DomainError, ImportFailed
 from apps.core.forms import add_domain_error
@@ -212,11 +220,14 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     year = _year(request)
     names = services.can_see_names(request.user, branch.unit)
     members = list(branch.members.filter(year=year).select_related("person__household", "person__village")
-                   .order_by("person__name_key", "name_key", "pk"))
-    if names and any(member.person_id for member in members):
+                   .prefetch_related("consents").order_by("person__name_key", "name_key", "pk"))
+    for member in members:
+        # Without every consent in force, nobody sees who the member is; the count keeps them.
+        member.shown = member.consent_state == "given"
+    if names and any(member.person_id and member.shown for member in members):
         audit.record_access(AuditEntry.Action.VIEW, description=f"association members {branch.pk} {year}",
                             unit_path=branch.unit.path,
-                            details={"persons": [m.person_id for m in members if m.person_id]})
+                            details={"persons": [m.person_id for m in members if m.person_id and m.shown]})
     reported = branch.reported_counts.filter(year=year).first()
     can_manage = services.can_manage(request.user, branch.unit)
     return render(request, "association/branch.html", {
@@ -242,30 +253,92 @@ def _managed_branch(request: HttpRequest, pk: int) -> Branch:
     return branch
 
 
+def _person_for(request: HttpRequest, pk: int | None) -> Person | None:
+    if not pk:
+        return None
+    person = (scope_for(request.user).filter(Person.objects.select_related("household", "village"), "village")
+              .filter(pk=pk).first())
+    if person is None:
+        raise Http404("No person matches the given query.")
+    return person
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a member with their consent: GET (``person``, ``year``) shows the form for a person found
+    in the registry; POST adds, or shows the form again with the refusal."""
     branch = _managed_branch(request, pk)
-    form = MemberForm(request.POST)
-    year = _year(request)
-    if not form.is_valid():
-        messages.error(request, _("The member could not be added: check the fields."))
-        return _back(branch, year)
-    data = form.cleaned_data
-    person = None
-    if data["person"]:
-        person = (scope_for(request.user).filter(Person.objects.all(), "village")
-                  .filter(pk=data["person"]).first())
-        if person is None:
-            raise Http404("No person matches the given query.")
-    try:
-        services.add_member(request.user, branch, data["year"], person=person, full_name=data["full_name"],
-                            joined_on=data["joined_on"], note=data["note"])
-    except DomainError as error:
-        messages.error(request, error.localized())
-    else:
-        messages.success(request, _("The member was added."))
-    return _back(branch, data["year"])
+    source = request.POST if request.method == "POST" else request.GET
+    person_id = source.get("person") or ""
+    person = _person_for(request, int(person_id) if person_id.isdigit() else None)
+    form = MemberForm(request.POST or None, linked=person is not None,
+                      initial={"year": _year(request), "person": person.pk if person else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_member(request.user, branch, data["year"], person=person,
+                                full_name=data.get("full_name") or "", joined_on=data["joined_on"],
+                                note=data["note"], consents=form.consents())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The member was added."))
+            return _back(branch, data["year"])
+    if person is not None:
+        audit.record_access(AuditEntry.Action.VIEW, description="association member form",
+                            unit_path=branch.unit.path, details={"persons": [person.pk]})
+    return render(request, "association/member_form.html", {
+        "branch": branch, "form": form, "person": person, "year": _year(request),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's consents (given, withdrawn, by whom, on what evidence); record one or a withdrawal."""
+    member = services.get_member_for_user(request.user, pk)
+    if not services.can_manage(request.user, member.branch.unit):
+        raise PermissionDenied(_("You may not manage the association branches of this unit."))
+    linked = member.person_id is not None
+    action = request.POST.get("action")
+    consent_form = ConsentForm(request.POST if action == "record" else None, linked=linked)
+    withdraw_form = WithdrawConsentForm(request.POST if action == "withdraw" else None,
+                                        initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "POST":
+        try:
+            if consent_form.is_bound and consent_form.is_valid():
+                consents = consent_form.consents()
+                if not consents:
+                    raise DomainError(_("Tick the purposes the member consents to."),
+                                      column="consent_purposes")
+                with transaction.atomic():
+                    for consent in consents:
+                        services.record_consent(request.user, member, consent)
+                messages.success(request, _("The consent was recorded."))
+                return redirect("association:member_consent", member.pk)
+            if withdraw_form.is_bound and withdraw_form.is_valid():
+                data = withdraw_form.cleaned_data
+                services.withdraw_consent(request.user, member, data["purpose"], on=data["withdrawn_on"],
+                                          evidence=data["evidence"])
+                messages.success(request, _("The withdrawal was recorded: the member is no longer named in "
+                                            "the lists; the counts keep them."))
+                return _back(member.branch, member.year)
+        except DomainError as error:
+            add_domain_error(consent_form if consent_form.is_bound else withdraw_form, error)
+    consents = list(member.consents.select_related("created_by", "withdrawn_by").order_by("given_on", "pk"))
+    # The manager sees who a member listed before consents were kept is, to collect the consent;
+    # after a withdrawal nobody does.
+    state = member.consent_state
+    shown = state != "withdrawn" and services.can_see_names(request.user, member.branch.unit)
+    if shown and member.person_id:
+        audit.record_access(AuditEntry.Action.VIEW, description="association member consent",
+                            unit_path=member.branch.unit.path, details={"persons": [member.person_id]})
+    return render(request, "association/member_consent.html", {
+        "member": member, "branch": member.branch, "consents": consents, "shown": shown, "state": state,
+        "consent_form": consent_form, "withdraw_form": withdraw_form,
+        "active_purposes": {c.purpose for c in consents if c.withdrawn_on is None},
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required

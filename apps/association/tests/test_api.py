@@ -7,6 +7,7 @@ from django.test import Client
 
 from apps.association import services
 from apps.association.models import Branch, Member
+from apps.association.tests.helpers import PERSON_CONSENT
 
 URL = "/api/v1/association"
 YEAR = 2026
@@ -21,7 +22,8 @@ def client_for(user) -> Client:
 @pytest.fixture
 def branch(association_officer, villages):
     branch = services.create_branch(association_officer, village=villages[0].unit, founded_on="2019-03-01")
-    services.add_member(association_officer, branch, YEAR, person=villages[0].persons[0])
+    services.add_member(association_officer, branch, YEAR, person=villages[0].persons[0],
+                        consents=PERSON_CONSENT)
     return branch
 
 
@@ -40,11 +42,16 @@ def test_the_officer_creates_a_branch_and_lists_members(association_officer, vil
     assert body["kind"] == "village" and body["committee_id"] == committee.pk
     branch_id = body["id"]
     person = villages[1].persons[0]
-    response = client.post(f"{URL}/branches/{branch_id}/members", {"year": YEAR, "person_id": person.pk},
+    consents = [{"purpose": purpose, "given_on": "2026-01-10", "evidence": "Phiếu đồng ý số 3"}
+                for purpose in ("membership", "registry_link")]
+    response = client.post(f"{URL}/branches/{branch_id}/members",
+                           {"year": YEAR, "person_id": person.pk, "consents": consents},
                            content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["full_name"] == person.full_name
-    response = client.post(f"{URL}/branches/{branch_id}/members", {"year": YEAR, "person_id": person.pk},
+    assert response.json()["consent"] == "given"
+    response = client.post(f"{URL}/branches/{branch_id}/members",
+                           {"year": YEAR, "person_id": person.pk, "consents": consents},
                            content_type="application/json")
     assert response.status_code == 400
     assert response.json()["detail"][0]["field"] == "person_id"

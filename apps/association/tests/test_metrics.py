@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.association import metrics, services
+from apps.association.tests.helpers import NAME_CONSENT, PERSON_CONSENT
 from apps.metrics import services as metric_services
 from apps.metrics.registry import get_metric
 
@@ -44,12 +45,15 @@ def test_a_person_in_two_branches_is_counted_once(association_officer, villages,
     school_branch = services.create_branch(association_officer, organisation=school)
     other_branch = services.create_branch(association_officer, village=thon2)
     teacher = villages[0].persons[0]
-    services.add_member(association_officer, village_branch, YEAR, person=teacher)
-    services.add_member(association_officer, school_branch, YEAR, person=teacher)
-    services.add_member(association_officer, village_branch, YEAR, person=villages[0].persons[1])
-    services.add_member(association_officer, village_branch, YEAR, full_name="Y Moan Niê")
+    services.add_member(association_officer, village_branch, YEAR, person=teacher, consents=PERSON_CONSENT)
+    services.add_member(association_officer, school_branch, YEAR, person=teacher, consents=PERSON_CONSENT)
+    services.add_member(association_officer, village_branch, YEAR, person=villages[0].persons[1],
+                        consents=PERSON_CONSENT)
+    services.add_member(association_officer, village_branch, YEAR, full_name="Y Moan Niê",
+                        consents=NAME_CONSENT)
     services.set_reported_count(association_officer, other_branch, YEAR, 2)
-    services.add_member(association_officer, village_branch, YEAR - 1, person=villages[0].persons[2])
+    services.add_member(association_officer, village_branch, YEAR - 1, person=villages[0].persons[2],
+                        consents=PERSON_CONSENT)
 
     values = compute(metrics.MEMBER_SHARE)
     commune = values[dang_kang.pk]
@@ -92,6 +96,7 @@ def test_a_new_member_makes_the_cached_figure_change(association_officer, villag
     branch = services.create_branch(association_officer, village=villages[0].unit)
     before = metric_services.values(metrics.MEMBER_SHARE, YEAR)[dang_kang.pk]
     assert before.num == 0
-    services.add_member(association_officer, branch, YEAR, person=villages[0].persons[0])
+    services.add_member(association_officer, branch, YEAR, person=villages[0].persons[0],
+                        consents=PERSON_CONSENT)
     metric_services.recompute_stale()
     assert metric_services.values(metrics.MEMBER_SHARE, YEAR)[dang_kang.pk].num == 1

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from apps.accounts.models import AuditEntry
 from apps.association import services
 from apps.association.models import Branch, BranchKind, Member, ReportedCount
+from apps.association.tests.helpers import NAME_CONSENT, PERSON_CONSENT
 from apps.core.errors import DomainError
 from apps.organisations.models import Organisation, OrganisationKind
 
@@ -117,8 +118,9 @@ def branch(association_officer, villages):
 
 def test_members_are_persons_of_the_registry_or_names(association_officer, branch, villages):
     person = villages[0].persons[0]
-    linked = services.add_member(association_officer, branch, YEAR, person=person)
-    named = services.add_member(association_officer, branch, YEAR, full_name="  Y  Moan Niê ")
+    linked = services.add_member(association_officer, branch, YEAR, person=person, consents=PERSON_CONSENT)
+    named = services.add_member(association_officer, branch, YEAR, full_name="  Y  Moan Niê ",
+                                consents=NAME_CONSENT)
     assert linked.display_name == person.full_name
     assert named.full_name == "Y Moan Niê"
     entry = AuditEntry.objects.get(model="association.Member", object_id=str(named.pk))
@@ -127,27 +129,28 @@ def test_members_are_persons_of_the_registry_or_names(association_officer, branc
 
 def test_a_person_is_listed_once_per_branch_and_year(association_officer, branch, villages):
     person = villages[0].persons[0]
-    services.add_member(association_officer, branch, YEAR, person=person)
+    services.add_member(association_officer, branch, YEAR, person=person, consents=PERSON_CONSENT)
     with pytest.raises(DomainError) as error:
-        services.add_member(association_officer, branch, YEAR, person=person)
+        services.add_member(association_officer, branch, YEAR, person=person, consents=PERSON_CONSENT)
     assert error.value.column == "person"
-    services.add_member(association_officer, branch, YEAR - 1, person=person)
-    services.add_member(association_officer, branch, YEAR, full_name="Y Moan")
+    services.add_member(association_officer, branch, YEAR - 1, person=person, consents=PERSON_CONSENT)
+    services.add_member(association_officer, branch, YEAR, full_name="Y Moan", consents=NAME_CONSENT)
     with pytest.raises(DomainError) as error:
-        services.add_member(association_officer, branch, YEAR, full_name="y moan")
+        services.add_member(association_officer, branch, YEAR, full_name="y moan", consents=NAME_CONSENT)
     assert error.value.column == "full_name"
 
 
 def test_a_member_needs_a_name_and_a_plausible_year(association_officer, branch):
     with pytest.raises(DomainError) as error:
-        services.add_member(association_officer, branch, YEAR, full_name="")
+        services.add_member(association_officer, branch, YEAR, full_name="", consents=NAME_CONSENT)
     assert error.value.column == "full_name"
     for year in (1990, 2030, "abc", 2026.5, True):
         with pytest.raises(DomainError) as error:
-            services.add_member(association_officer, branch, year, full_name="Y Moan", today=TODAY)
+            services.add_member(association_officer, branch, year, full_name="Y Moan", today=TODAY,
+                                consents=NAME_CONSENT)
         assert error.value.column == "year"
     with pytest.raises(DomainError) as error:
-        services.add_member(association_officer, branch, 2017, full_name="Y Moan")
+        services.add_member(association_officer, branch, 2017, full_name="Y Moan", consents=NAME_CONSENT)
     assert error.value.column == "year"  # founded in 2018
 
 
@@ -156,7 +159,7 @@ def test_a_person_out_of_scope_cannot_be_listed(association_officer, branch, hoa
 
     stranger = people.person(people.household(hoa_son, "H900", "Thôn 5"), "01", birth_year=1980, year=YEAR)
     with pytest.raises(DomainError) as error:
-        services.add_member(association_officer, branch, YEAR, person=stranger)
+        services.add_member(association_officer, branch, YEAR, person=stranger, consents=PERSON_CONSENT)
     assert error.value.column == "person"
     assert not Member.objects.exists()
 
@@ -164,10 +167,10 @@ def test_a_person_out_of_scope_cannot_be_listed(association_officer, branch, hoa
 def test_a_list_and_a_reported_count_exclude_each_other(association_officer, branch, villages):
     services.set_reported_count(association_officer, branch, YEAR, 40)
     with pytest.raises(DomainError) as error:
-        services.add_member(association_officer, branch, YEAR, full_name="Y Moan")
+        services.add_member(association_officer, branch, YEAR, full_name="Y Moan", consents=NAME_CONSENT)
     assert error.value.column == "year"
     services.set_reported_count(association_officer, branch, YEAR, None)
-    services.add_member(association_officer, branch, YEAR, full_name="Y Moan")
+    services.add_member(association_officer, branch, YEAR, full_name="Y Moan", consents=NAME_CONSENT)
     with pytest.raises(DomainError) as error:
         services.set_reported_count(association_officer, branch, YEAR, 40)
     assert error.value.column == "count"
@@ -184,7 +187,7 @@ def test_a_reported_count_is_a_whole_number(association_officer, branch):
 
 
 def test_removing_a_member_leaves_a_trail(association_officer, branch):
-    member = services.add_member(association_officer, branch, YEAR, full_name="Y Moan")
+    member = services.add_member(association_officer, branch, YEAR, full_name="Y Moan", consents=NAME_CONSENT)
     pk = member.pk
     services.remove_member(association_officer, member)
     assert not Member.objects.exists()
@@ -195,9 +198,10 @@ def test_removing_a_member_leaves_a_trail(association_officer, branch):
 def test_copying_last_year_skips_who_left_and_who_is_listed(association_officer, branch, villages):
     stayed, left = villages[0].persons[0], villages[1].persons[2]  # moved away in YEAR's survey
     for person in (stayed, left, villages[0].persons[1]):
-        services.add_member(association_officer, branch, YEAR - 1, person=person)
-    services.add_member(association_officer, branch, YEAR - 1, full_name="Y Moan")
-    services.add_member(association_officer, branch, YEAR, person=villages[0].persons[1])
+        services.add_member(association_officer, branch, YEAR - 1, person=person, consents=PERSON_CONSENT)
+    services.add_member(association_officer, branch, YEAR - 1, full_name="Y Moan", consents=NAME_CONSENT)
+    services.add_member(association_officer, branch, YEAR, person=villages[0].persons[1],
+                        consents=PERSON_CONSENT)
     assert services.copy_members(association_officer, branch, YEAR) == 2  # stayed, Y Moan
     assert set(Member.objects.filter(year=YEAR).values_list("person_id", flat=True)) == {
         stayed.pk, villages[0].persons[1].pk, None}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from apps.accounts.models import AuditEntry
 from apps.association import services
 from apps.association.models import Branch, Member
+from apps.association.tests.helpers import NAME_CONSENT, PERSON_CONSENT
 
 YEAR = 2026
 
@@ -16,8 +17,9 @@ YEAR = 2026
 @pytest.fixture
 def branch(association_officer, villages):
     branch = services.create_branch(association_officer, village=villages[0].unit, founded_on="2019-03-01")
-    services.add_member(association_officer, branch, YEAR, person=villages[0].persons[0])
-    services.add_member(association_officer, branch, YEAR, full_name="Y Moan Niê")
+    services.add_member(association_officer, branch, YEAR, person=villages[0].persons[0],
+                        consents=PERSON_CONSENT)
+    services.add_member(association_officer, branch, YEAR, full_name="Y Moan Niê", consents=NAME_CONSENT)
     return branch
 
 
@@ -103,12 +105,16 @@ def test_the_officer_founds_a_branch_and_lists_members(client, association_offic
         dang_kang).pk, "founded_on": "2024-10-02"})
     assert response.status_code == 302, response.content.decode()
     branch = Branch.objects.get(village=villages[1].unit)
+    consent = {"consent_membership": "on", "consent_registry_link": "on", "consent_given_on": "2026-01-10",
+               "consent_evidence": "Phiếu đồng ý số 7"}
     response = client.post(reverse("association:member_add", args=[branch.pk]),
-                           {"year": YEAR, "person": villages[1].persons[0].pk})
+                           {"year": YEAR, "person": villages[1].persons[0].pk, **consent})
     assert response.status_code == 302
-    client.post(reverse("association:member_add", args=[branch.pk]), {"year": YEAR, "full_name": "Y Nuê"})
+    client.post(reverse("association:member_add", args=[branch.pk]),
+                {"year": YEAR, "full_name": "Y Nuê", **consent})
     assert Member.objects.filter(branch=branch, year=YEAR).count() == 2
-    client.post(reverse("association:member_add", args=[branch.pk]), {"year": YEAR, "full_name": "y nuê"})
+    client.post(reverse("association:member_add", args=[branch.pk]),
+                {"year": YEAR, "full_name": "y nuê", **consent})
     assert Member.objects.filter(branch=branch, year=YEAR).count() == 2  # refused, message shown
 
 
