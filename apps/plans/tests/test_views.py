@@ -223,3 +223,17 @@ def test_an_organisation_scorecard_lists_what_it_counts(district_viewer, neighbo
     assert sorted(task.code for task in page.context["tasks"]) == ["T4.24454", "T5.24454"]
     assert [item.target.code for item in page.context["targets"]] == ["GDHT.24454"]
     assert client_for(neighbour_officer).get(url).status_code == 404
+
+
+def test_an_organisation_scorecard_shows_its_rank_in_the_table_it_came_from(district_viewer, world):
+    association = world["orgs"]["dangkang_assoc"]
+    url = reverse("plans:scorecard_organisation", args=[2026, association.pk])
+    client = client_for(district_viewer)
+    page = client.get(url, {"as_of": "2026-11-29"})
+    # Hòa Sơn's association finished its task on time (100); Dang Kang's has one overdue (0).
+    assert (page.context["row"].rank, page.context["ranked"]) == (2, 2)
+    assert "2 of 2" in page.content.decode()
+    table = client.get(reverse("plans:scorecard"), {"year": 2026, "as_of": "2026-11-29"})
+    assert {row.organisation.pk: row.rank for row in table.context["rows"]}[association.pk] == 2
+    alone = client.get(url, {"as_of": "2026-11-29", "unit": world["dang_kang"].pk})
+    assert (alone.context["row"].rank, alone.context["ranked"]) == (1, 1)

@@ -28,3 +28,17 @@ def test_officer_sees_his_reminders_and_marks_them_read(commune_officer, neighbo
     assert {item.reminder.task.code for item, _text in theirs.context["items"]} == set()
     assert client.post(reverse("plans:notifications_read")).status_code == 302
     assert not Notification.objects.filter(user=commune_officer, read_at__isnull=True).exists()
+
+
+def test_reminders_are_paged(commune_officer, world, monkeypatch):
+    from apps.plans import views_reports
+
+    monkeypatch.setattr(views_reports, "PAGE_SIZE", 1)
+    send_reminders(today=dt.date(2026, 11, 29), days_before_deadline=30)
+    client = client_for(commune_officer)
+    first = client.get(reverse("plans:notifications"))
+    assert len(first.context["items"]) == 1 and first.context["unread"] == 2
+    assert 'class="pagination"' in first.content.decode()
+    second = client.get(reverse("plans:notifications"), {"page": 2})
+    codes = {item.reminder.task.code for page in (first, second) for item, _text in page.context["items"]}
+    assert codes == {"T4.24454", "T5.24454"}
