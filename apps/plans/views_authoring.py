@@ -30,7 +30,7 @@ from apps.places.models import UnitKind
 from apps.plans import services
 from apps.plans.forms import CascadeForm, DocumentForm, TargetForm, TaskForm
 from apps.plans.models import Document, DocumentAttachment, Target, Task
-from apps.plans.views import require_edit, show_error
+from apps.plans.views import require_edit, show_error, submit
 
 DOCUMENT_FIELDS = ("number", "kind", "title", "issuer_name", "issuer", "date", "valid_from", "valid_to",
                    "parent", "unit", "summary", "text")
@@ -52,15 +52,14 @@ def _save(form, action: Callable[[dict], Any], **aliases: str) -> Any:
     A refusal of permission (a unit the user does not hold PLANS on; a central
     document, which only system administrators write) lands on the unit field.
     """
-    if not form.is_valid():
-        return None
-    try:
-        return action(form.cleaned_data)
-    except DomainError as error:
-        show_error(form, error, **aliases)
-    except PermissionDenied as denied:
-        form.add_error("unit", str(denied) or _("You may not change the plans of this unit."))
-    return None
+    def guarded(data: dict) -> Any:
+        try:
+            return action(data)
+        except PermissionDenied as denied:
+            form.add_error("unit", str(denied) or _("You may not change the plans of this unit."))
+            return None
+
+    return submit(form, guarded, **aliases)
 
 
 def _pick(data: dict, names: tuple[str, ...]) -> dict:
@@ -143,6 +142,26 @@ def document_attachment(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
 
 
+def _record_page(request: HttpRequest, document: Document, record: Target | Task | None, form,
+                 save: Callable[[dict], Any], *, url_name: str, testid: str,
+                 texts: tuple[str, str, str]) -> HttpResponse:
+    """The form of a target or task: on POST save it and go to its page, else show the form.
+
+    ``texts``: the messages "saved" (``%(code)s``), "edit" (``%(code)s``) and "new" (``%(number)s``).
+    """
+    saved_text, edit_text, new_text = texts
+    if request.method == "POST":
+        saved = _save(form, save)
+        if saved:
+            messages.success(request, saved_text % {"code": saved.code})
+            return redirect(url_name, saved.pk)
+    title = edit_text % {"code": record.code} if record else new_text % {"number": document.number}
+    crumbs = [(document.number, reverse("plans:document", args=[document.pk]))]
+    if record:
+        crumbs.append((record.code, reverse(url_name, args=[record.pk])))
+    return _form_page(request, title=title, form=form, crumbs=crumbs, testid=testid)
+
+
 # --- targets ----------------------------------------------------------------------------------
 
 
@@ -151,23 +170,16 @@ def _target_page(request: HttpRequest, document: Document, target: Target | None
     initial = ({name: getattr(target, name) for name in TARGET_FIELDS} if target
                else {"unit": document.unit_id})
     form = TargetForm(request.POST or None, user=user, editing=target is not None, initial=initial)
-    if request.method == "POST":
-        def action(data: dict) -> Target:
-            fields = _pick(data, TARGET_FIELDS)
-            fields["metric"] = fields["metric"] or ""
-            fields["accountable_head"] = fields["accountable_head"] or ""
-            return services.save_target(user, document, target, **fields)
 
-        saved = _save(form, action, target="target_value")
-        if saved:
-            messages.success(request, _("The target %(code)s was saved.") % {"code": saved.code})
-            return redirect("plans:target", saved.pk)
-    title = (_("Edit the target %(code)s") % {"code": target.code} if target
-             else _("New target of %(number)s") % {"number": document.number})
-    crumbs = [(document.number, reverse("plans:document", args=[document.pk]))]
-    if target:
-        crumbs.append((target.code, reverse("plans:target", args=[target.pk])))
-    return _form_page(request, title=title, form=form, crumbs=crumbs, testid="target-form")
+    def save(data: dict) -> Target:
+        fields = _pick(data, TARGET_FIELDS)
+        fields["metric"] = fields["metric"] or ""
+        fields["accountable_head"] = fields["accountable_head"] or ""
+        return services.save_target(user, document, target, **fields)
+
+    return _record_page(request, document, target, form, save, url_name="plans:target", testid="target-form",
+                        texts=(_("The target %(code)s was saved."), _("Edit the target %(code)s"),
+                               _("New target of %(number)s")))
 
 
 @login_required
@@ -201,24 +213,17 @@ def _task_page(request: HttpRequest, document: Document, task: Task | None) -> H
             if (request.GET.get("parent") or "").isdigit() else None
         initial = {"parent": parent, "unit": parent.unit_id if parent else document.unit_id}
     form = TaskForm(request.POST or None, user=user, tasks=tasks, editing=task is not None, initial=initial)
-    if request.method == "POST":
-        def action(data: dict) -> Task:
-            fields = _pick(data, TASK_FIELDS)
-            for name in ("description", "accountable_head", "recurrence"):
-                fields[name] = fields[name] or ""
-            return services.save_task(user, document, task, coordinating=data["coordinating"],
-                                      until=data["until"], **fields)
 
-        saved = _save(form, action)
-        if saved:
-            messages.success(request, _("The task %(code)s was saved.") % {"code": saved.code})
-            return redirect("plans:task", saved.pk)
-    title = (_("Edit the task %(code)s") % {"code": task.code} if task
-             else _("New task of %(number)s") % {"number": document.number})
-    crumbs = [(document.number, reverse("plans:document", args=[document.pk]))]
-    if task:
-        crumbs.append((task.code, reverse("plans:task", args=[task.pk])))
-    return _form_page(request, title=title, form=form, crumbs=crumbs, testid="task-form")
+    def save(data: dict) -> Task:
+        fields = _pick(data, TASK_FIELDS)
+        for name in ("description", "accountable_head", "recurrence"):
+            fields[name] = fields[name] or ""
+        return services.save_task(user, document, task, coordinating=data["coordinating"],
+                                  until=data["until"], **fields)
+
+    return _record_page(request, document, task, form, save, url_name="plans:task", testid="task-form",
+                        texts=(_("The task %(code)s was saved."), _("Edit the task %(code)s"),
+                               _("New task of %(number)s")))
 
 
 @login_required
