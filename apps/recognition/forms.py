@@ -20,18 +20,22 @@ class CampaignForm(forms.Form):
 
     title = forms.ChoiceField(label=_("Title"), choices=Title.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Unit.objects.none())
+    commune = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(),
+        help_text=_("A commune; for “Đơn vị học tập cấp huyện, tỉnh” a district (years before 2025) or a "
+                    "province."),
+    )
     criteria_set = forms.ModelChoiceField(label=_("Criteria set"), queryset=CriteriaSet.objects.none())
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
+        # Communes in force today; districts and provinces too (the service checks the year and the title).
+        units = scope_for(user, RECOGNITION).filter(Unit.objects.all(), unit_field=None)
         self.fields["commune"].queryset = (
-            scope_for(user, RECOGNITION)
-            .filter(Unit.objects.filter(kind=UnitKind.COMMUNE), unit_field=None)
-            .in_force(today)
-            .order_by("name")
-        )
+            units.filter(kind=UnitKind.COMMUNE).in_force(today)
+            | units.filter(kind__in=[UnitKind.DISTRICT, UnitKind.PROVINCE])
+        ).order_by("kind", "name")
         self.fields["criteria_set"].queryset = services.get_criteria_sets_for_user(user).filter(active=True)
         self.fields["year"].initial = today.year
 

@@ -58,6 +58,30 @@ TITLE_SUBJECT: dict[str, str] = {
     Title.CDHT_XA: SubjectKind.COMMUNE,
 }
 
+# The units that run a title's campaign. The commune runs every title of its subjects (QĐ 448,
+# QĐ 324, TT 25/2023 for the commune itself); "Đơn vị học tập" of district and provincial bodies is
+# decided by the chairman of the People's Committee at the same level (TT 22/2020, TT 24/2023), so its
+# campaign runs on a district (before 1/7/2025) or a province.
+CAMPAIGN_UNIT_KINDS: dict[str, tuple[str, ...]] = {
+    **{title: ("commune",) for title in ("gdht", "dhht", "cdht_thon", "dvht", "cdht_cong_dan", "cdht_xa")},
+    "dvht_huyen_tinh": ("district", "province"),
+}
+
+# Titles recognition.md lists that cannot run a campaign here, and why (said on the campaign form,
+# in the refusal and in docs/recognition.md).
+TITLES_WITHOUT_CAMPAIGN: dict[str, tuple[str, str]] = {
+    "cdht_huyen": (
+        "Cộng đồng học tập cấp huyện",
+        _("Districts were abolished on 1 July 2025 and the district criteria of Thông tư 25/2023/TT-BGDĐT "
+          "were not obtained; a past district result is kept in the documents, not evaluated here."),
+    ),
+    "cdht_tinh": (
+        "Cộng đồng học tập cấp tỉnh",
+        _("A province is evaluated above the province, outside this system, and the province criteria of "
+          "Thông tư 25/2023/TT-BGDĐT were not obtained."),
+    ),
+}
+
 # The registration field holding each kind of subject.
 SUBJECT_FIELD: dict[str, str] = {
     SubjectKind.HOUSEHOLD: "household",

@@ -69,8 +69,10 @@ from apps.recognition import sets_io
 from apps.recognition.autoscore import RULES
 from apps.recognition.criteria import judge
 from apps.recognition.models import (
+    CAMPAIGN_UNIT_KINDS,
     SUBJECT_FIELD,
     TITLE_SUBJECT,
+    TITLES_WITHOUT_CAMPAIGN,
     Campaign,
     CriteriaSet,
     Decision,
@@ -267,16 +269,31 @@ def open_campaign(
 ) -> Campaign:
     """Open the campaign of ``title`` for ``commune`` and ``year`` on ``criteria_set``.
 
-    Refused: a unit that is not a commune, a set of another title, of another
-    province or not valid in the year, a second campaign of the same title, year and commune.
+    ``commune`` is the unit running the campaign: a commune, or for "Đơn vị học
+    tập cấp huyện, tỉnh" a district or a province (``CAMPAIGN_UNIT_KINDS``), in
+    force during the year. Refused: a unit of another kind, a title that cannot
+    run a campaign (``TITLES_WITHOUT_CAMPAIGN``, with the reason), a set of another
+    title, of another province or not valid in the year, a second campaign of the
+    same title, year and unit.
     """
-    if not isinstance(commune, Unit) or commune.kind != UnitKind.COMMUNE:
-        raise DomainError(_("A campaign belongs to a commune."), column="commune")
-    _require_recognition(user, commune)
+    if title in TITLES_WITHOUT_CAMPAIGN:
+        name, reason = TITLES_WITHOUT_CAMPAIGN[title]
+        raise DomainError(_("“%(title)s” cannot run a campaign here: %(reason)s"),
+                          {"title": name, "reason": reason}, column="title")
     if title not in Title.values:
         raise DomainError(_("Unknown title “%(title)s”."), {"title": title}, column="title")
+    kinds = CAMPAIGN_UNIT_KINDS[title]
+    if not isinstance(commune, Unit) or commune.kind not in kinds:
+        if kinds == ("commune",):
+            raise DomainError(_("A campaign for this title belongs to a commune."), column="commune")
+        raise DomainError(_("A campaign for this title belongs to a district or a province."),
+                          column="commune")
+    _require_recognition(user, commune)
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise DomainError(_("The year must be between 2000 and 2100."), column="year")
+    if not (commune.in_force_on(dt.date(year, 1, 1)) or commune.in_force_on(dt.date(year, 12, 31))):
+        raise DomainError(_("%(unit)s did not exist in %(year)s."), {"unit": commune.name, "year": year},
+                          column="year")
     if criteria_set.title != title:
         raise DomainError(
             _("The criteria set “%(set)s” is for another title."),
@@ -303,7 +320,8 @@ def open_campaign(
         )
     if Campaign.objects.filter(title=title, year=year, commune=commune).exists():
         raise DomainError(
-            _("The commune already has a campaign for this title in %(year)s."), {"year": year}, column="year"
+            _("%(unit)s already has a campaign for this title in %(year)s."),
+            {"unit": commune.name, "year": year}, column="year",
         )
     return Campaign.objects.create(
         title=title,

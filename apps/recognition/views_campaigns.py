@@ -23,7 +23,14 @@ from apps.core.errors import DomainError
 from apps.core.forms import add_domain_error
 from apps.recognition import services
 from apps.recognition.forms import CampaignForm, DecisionForm, ReopenForm, VillageForm
-from apps.recognition.models import TITLE_SUBJECT, Campaign, Registration, SubjectKind, Title
+from apps.recognition.models import (
+    TITLE_SUBJECT,
+    TITLES_WITHOUT_CAMPAIGN,
+    Campaign,
+    Registration,
+    SubjectKind,
+    Title,
+)
 from apps.recognition.views_subjects import candidates, labelled, resolve, sees_names
 
 PAGE_SIZE = 100
@@ -62,7 +69,9 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The campaign was opened."))
             return _back(campaign)
-    return render(request, "recognition/campaign_form.html", {"form": form})
+    return render(request, "recognition/campaign_form.html", {
+        "form": form, "titles_without_campaign": sorted(TITLES_WITHOUT_CAMPAIGN.items()),
+    })
 
 
 @login_required

@@ -97,6 +97,7 @@ def test_every_shipped_set_loads_and_says_what_is_missing(db):
         "gdht-qd448-2015",
         "cdht-cong-dan-qd324-2023",
         "dvht-tt22-2020",
+        "dvht-tt24-2023",
         "cdht-xa-tt25-2023",
     }
     assert load_shipped() == []
