@@ -64,3 +64,42 @@ def test_import_the_plan_report_a_task_done_and_see_the_scorecard_change(
 
     response = page.request.get(f"{live_server.url}/plans/scorecard/{YEAR}.pdf")
     assert response.status == 200 and response.body()[:5] == b"%PDF-"
+
+
+def test_district_officer_writes_a_task_by_hand_and_cascades_it_to_the_communes(page, live_server, demo):
+    from apps.organisations.models import Organisation
+
+    district = demo.district
+    lead = Organisation.objects.filter(unit=district, active=True).order_by("pk").first()
+    assert lead is not None
+    login(page, live_server, "krongbong")
+    page.goto(f"{live_server.url}/plans/documents/new/")
+    form = page.locator("[data-testid=document-form]")
+    form.locator("input[name=number]").fill("20-KH/UBND")
+    form.locator("select[name=kind]").select_option("plan")
+    form.locator("input[name=title]").fill("Kế hoạch triển khai xây dựng xã hội học tập năm 2027")
+    form.locator("select[name=unit]").select_option(str(district.pk))
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/plans/documents/\d+/$"))
+
+    page.click("[data-testid=add-task]")
+    form = page.locator("[data-testid=task-form]")
+    form.locator("input[name=code]").fill("T1")
+    form.locator("input[name=title]").fill("Kiện toàn Hội Khuyến học các xã")
+    form.locator("select[name=unit]").select_option(str(district.pk))
+    form.locator("select[name=lead]").select_option(str(lead.pk))
+    form.locator("input[name=deadline]").fill("2026-12-31")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/plans/tasks/\d+/$"))
+
+    page.click("[data-testid=cascade-task]")
+    options = page.locator("[data-testid=cascade-options]")
+    options.locator("select[name=lead_kind]").select_option("learning_association")
+    options.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=cascade-preview]")
+    communes = page.locator("[data-testid=cascade-preview] tbody tr[data-commune]").count()
+    assert communes >= 2
+    page.click("[data-testid=cascade-confirm] button[type=submit]")
+    page.wait_for_selector("[data-testid=subtasks]")
+    assert page.locator("[data-testid=subtasks] tbody tr[data-code]").count() == communes
+    assert "T1.24454" in page.inner_text("[data-testid=subtasks]")
