@@ -25,7 +25,7 @@ from pydantic import StrictFloat, StrictInt, StrictStr
 
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
-from apps.fund import services
+from apps.fund import programmes, services
 from apps.fund import statement as disclosure
 from apps.fund.api_expenses import router as expenses_router
 from apps.fund.models import (
@@ -185,6 +185,25 @@ class ProgrammeOut(Schema):
     purpose: str
     standard_amount: int | None
     decision: str
+    active: bool
+
+
+class ProgrammeUpdateIn(Schema):
+    """Only the fields given change."""
+
+    criteria: str | None = None
+    purpose: str | None = Field(None, description="Fixed once a disbursement was approved or paid.")
+    standard_amount: Amount | None = Field(None, description=AMOUNT + " An empty string clears it.")
+    decision: str | None = None
+    active: bool | None = Field(None, description="An inactive programme takes no new proposals.")
+
+
+class ConsentIn(Schema):
+    """Consent per purpose, given by the beneficiary or the guardian; nothing is assumed."""
+
+    given_by: str
+    processing: bool = Field(False, description="To the processing of the data for the scholarship.")
+    public: bool = Field(False, description="To be named in full on the public statement.")
 
 
 class DisbursementIn(Schema):
@@ -208,6 +227,10 @@ class DisbursementOut(Schema):
     approved_by: str | None
     rejection_reason: str
     entry_id: int | None
+    consent_processing: bool
+    consent_public: bool
+    consent_recorded_at: dt.datetime | None
+    consent_withdrawn_at: dt.datetime | None
 
 
 class RejectionIn(Schema):
@@ -321,6 +344,8 @@ def _disbursement_out(item: Disbursement, personal: bool) -> DisbursementOut:
         method=item.method, status=item.status, proposed_by=item.proposed_by.get_username(),
         approved_by=item.approved_by.get_username() if item.approved_by else None,
         rejection_reason=item.rejection_reason, entry_id=item.entry_id,
+        consent_processing=item.consent_processing, consent_public=item.consent_public,
+        consent_recorded_at=item.consent_recorded_at, consent_withdrawn_at=item.consent_withdrawn_at,
     )
 
 
@@ -441,6 +466,15 @@ def create_programme(request: HttpRequest, fund_id: int, payload: ProgrammeIn) -
     return Status(201, services.create_programme(request.auth, fund, **payload.dict()))
 
 
+@router.patch("/funds/{fund_id}/programmes/{programme_id}", response={200: ProgrammeOut, **WRITE_ERRORS})
+def update_programme(request: HttpRequest, fund_id: int, programme_id: int,
+                     payload: ProgrammeUpdateIn) -> Programme:
+    """Edit a programme's criteria, restriction, standard amount, decision or activity (audited)."""
+    fund = _fund(request, fund_id)
+    programme = get_object_or_404(services.programmes_for(request.auth).filter(fund=fund), pk=programme_id)
+    return programmes.update_programme(request.auth, programme, **payload.dict())
+
+
 @router.get("/funds/{fund_id}/disbursements", response={200: list[DisbursementOut], **READ_ERRORS})
 @paginated()
 def list_disbursements(request: HttpRequest, fund_id: int,
@@ -477,6 +511,26 @@ def approve_disbursement(request: HttpRequest, fund_id: int, disbursement_id: in
     """The checker's step; the proposer is refused (400)."""
     fund = _fund(request, fund_id)
     item = services.approve_disbursement(request.auth, _disbursement(request, fund, disbursement_id))
+    return _disbursement_out(item, services.sees_personal_data(request.auth, fund))
+
+
+@router.post("/funds/{fund_id}/disbursements/{disbursement_id}/consent",
+             response={200: DisbursementOut, **WRITE_ERRORS})
+def record_consent(request: HttpRequest, fund_id: int, disbursement_id: int,
+                   payload: ConsentIn) -> DisbursementOut:
+    """Record the beneficiary's (or guardian's) consent, per purpose."""
+    fund = _fund(request, fund_id)
+    item = programmes.record_consent(request.auth, _disbursement(request, fund, disbursement_id),
+                                     **payload.dict())
+    return _disbursement_out(item, services.sees_personal_data(request.auth, fund))
+
+
+@router.post("/funds/{fund_id}/disbursements/{disbursement_id}/consent/withdraw",
+             response={200: DisbursementOut, **WRITE_ERRORS})
+def withdraw_consent(request: HttpRequest, fund_id: int, disbursement_id: int) -> DisbursementOut:
+    """Record the withdrawal of the consent; the books keep the payment."""
+    fund = _fund(request, fund_id)
+    item = programmes.withdraw_consent(request.auth, _disbursement(request, fund, disbursement_id))
     return _disbursement_out(item, services.sees_personal_data(request.auth, fund))
 
 

@@ -40,7 +40,8 @@ Functions (keyword arguments after the first ones):
     standard_amount=None, decision="") -> Programme``
 ``propose_disbursement(user, programme, *, amount, beneficiary_person=None,
     beneficiary_name="", method="cash", note="") -> Disbursement``
-``approve_disbursement(user, disbursement) -> Disbursement`` (refuses the proposer)
+``approve_disbursement(user, disbursement) -> Disbursement`` (refuses the proposer, and a person
+    of the registry without recorded consent to processing: ``apps.fund.programmes``)
 ``reject_disbursement(user, disbursement, reason) -> Disbursement`` (refuses the proposer)
 ``pay_disbursement(user, disbursement, *, date=None) -> Disbursement``
     Refuses an amount beyond the money available for the programme's restriction
@@ -482,6 +483,9 @@ def propose_disbursement(user, programme: Programme, *, amount: Any, beneficiary
     if _real_user(user) is None:
         raise PermissionDenied(_("A disbursement is proposed by a named user."))
     _require_fund(user, programme.fund)
+    if not programme.active:
+        raise DomainError(_("The programme “%(name)s” is not active: it takes no new proposals."),
+                          {"name": programme.name}, column="programme")
     amount = parse_amount(amount)
     method = _method(method)
     person = _lookup(user, Person, beneficiary_person, "village", "beneficiary_person")
@@ -512,6 +516,12 @@ def _decide(user, disbursement: Disbursement, status: str, reason: str = "") -> 
         # Maker–checker: the one who proposed may not approve (nor reject) the proposal.
         raise DomainError(_("You proposed this disbursement: another person must approve it."),
                           column="approved_by")
+    if (status == DisbursementStatus.APPROVED and disbursement.beneficiary_person_id
+            and not disbursement.consent_processing):
+        # Personal data (Luật 91/2025/QH15): the scholarship is the association's own purpose,
+        # so a person of the registry is processed for it only with recorded consent.
+        raise DomainError(_("Record the consent of the beneficiary or the guardian to the processing of "
+                            "the personal data before approving."), column="consent")
     disbursement.status = status
     disbursement.approved_by = user
     disbursement.approved_at = timezone.now()

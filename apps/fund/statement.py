@@ -135,7 +135,8 @@ def statement(fund: Fund, start: dt.date, end: dt.date, *, personal: bool = Fals
                                        entry.goods, donation.in_kind_description))
         elif entry.kind == EntryKind.DISBURSEMENT:
             paid = disbursements[entry.pk]
-            name = paid.beneficiary_name if personal else initials(paid.beneficiary_name)
+            named = personal or paid.consent_public  # consent to be named, recorded and not withdrawn
+            name = paid.beneficiary_name if named else initials(paid.beneficiary_name)
             result.payments.append(Row(entry.date, entry.pk, paid.programme.name, name,
                                        paid.programme.purpose, entry.money, entry.goods))
         elif entry.kind == EntryKind.EXPENSE:

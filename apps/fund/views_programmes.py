@@ -20,8 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError
 from apps.core.forms import add_domain_error
-from apps.fund import ledger, services
-from apps.fund.forms import DisbursementForm, PayForm, ProgrammeForm, RejectionForm
+from apps.fund import ledger, programmes, services
+from apps.fund.forms import (
+    ConsentForm,
+    DisbursementForm,
+    PayForm,
+    ProgrammeEditForm,
+    ProgrammeForm,
+    RejectionForm,
+)
 from apps.fund.models import Disbursement, DisbursementStatus, Method
 from apps.fund.statement import initials
 from apps.fund.views import can_post, chosen_person, fail, fund_for, search_persons
@@ -176,3 +183,50 @@ def programme_beneficiaries(request: HttpRequest, pk: int, programme_pk: int) ->
         "total": sum(item.amount for item, _name in rows),
     })
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, pk: int, programme_pk: int) -> HttpResponse:
+    """Edit a programme's criteria, restriction, standard amount, decision and activity."""
+    fund, programme = _programme(request, pk, programme_pk)
+    if not can_post(request, fund):
+        raise PermissionDenied(_("You may not post to this fund."))
+    initial = {"criteria": programme.criteria, "purpose": programme.purpose, "decision": programme.decision,
+               "standard_amount": programme.standard_amount or "", "active": programme.active}
+    form = ProgrammeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["standard_amount"] = data["standard_amount"] or ""
+        try:
+            programmes.update_programme(request.user, programme, **data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The programme was saved."))
+            return redirect("fund:programme", fund.pk, programme.pk)
+    return render(request, "fund/programme_edit.html", {"fund": fund, "programme": programme, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disbursement_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the beneficiary's (or guardian's) consent per purpose, or its withdrawal."""
+    disbursement = _disbursement(request, pk)
+    form = ConsentForm(request.POST or None, initial={"given_by": disbursement.consent_given_by})
+    if request.method == "POST":
+        try:
+            if "withdraw" in request.POST:
+                programmes.withdraw_consent(request.user, disbursement)
+                messages.success(request, _("The withdrawal of the consent was recorded."))
+                return _back(disbursement)
+            if form.is_valid():
+                programmes.record_consent(request.user, disbursement, **form.cleaned_data)
+                messages.success(request, _("The consent was recorded."))
+                return _back(disbursement)
+        except DomainError as error:
+            add_domain_error(form, error)
+    disbursement.refresh_from_db()
+    return render(request, "fund/consent.html", {
+        "fund": disbursement.programme.fund, "item": disbursement, "form": form,
+    })

@@ -103,6 +103,14 @@ def test_a_year_of_the_fund_in_the_browser(browser, page, live_server, dang_kang
     page.wait_for_selector(".messages li.error")
     assert page.is_visible("[data-testid=disbursements] tr[data-status=proposed]")
 
+    # The guardian's consent to the processing is recorded (never pre-ticked) before approval.
+    page.click("[data-testid=consent]")
+    page.fill("#id_given_by", "Niê Y Khoa (cha)")
+    assert not page.is_checked("#id_processing") and not page.is_checked("#id_public")
+    page.check("#id_processing")
+    page.click("[data-testid=consent-form] button[name=record]")
+    page.wait_for_url(programme_url)
+
     # The association officer approves it, in a browser of their own.
     context = browser.new_context(locale="en-US", viewport={"width": 375, "height": 800})
     officer = context.new_page()

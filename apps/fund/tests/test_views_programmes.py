@@ -58,6 +58,18 @@ def test_propose_approve_by_another_and_pay(fund, programme, treasurer, associat
     item.refresh_from_db()
     assert item.status == DisbursementStatus.PROPOSED
 
+    # A person of the registry: no approval before the consent to processing is recorded.
+    refused = hoikh.post(url("disbursement_approve", item.pk), follow=True)
+    assert "consent" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.status == DisbursementStatus.PROPOSED
+    assert thuquy.get(url("disbursement_consent", item.pk)).status_code == 200
+    consent = thuquy.post(url("disbursement_consent", item.pk), {"given_by": "Êban Y Khoa (cha)",
+                                                                 "processing": "on"})
+    assert consent.status_code == 302
+    item.refresh_from_db()
+    assert item.consent_processing and not item.consent_public and item.consent_recorded_by == treasurer
+
     assert hoikh.post(url("disbursement_approve", item.pk)).status_code == 302
     item.refresh_from_db()
     assert item.status == DisbursementStatus.APPROVED and item.approved_by == association_officer
