@@ -135,7 +135,8 @@ def scratch_database(url: str | None) -> Iterator[str]:
     import psycopg
 
     parsed = urlparse(url)
-    scratch = f"bench_import_people_{uuid.uuid4().hex[:8]}"
+    # Named after the database of the URL (kh_bench_import → kh_bench_import_1a2b3c4d): never that one.
+    scratch = f"{parsed.path.lstrip('/') or 'bench_import_people'}_{uuid.uuid4().hex[:8]}"
     admin_url = urlunparse(parsed._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{scratch}"')

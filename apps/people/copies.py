@@ -13,7 +13,10 @@ from django.db.models import F, Q, QuerySet
 
 from apps.people.models import COPIED_FROM_PERSON, Person, SurveyRecord
 
-TRIGGERS = ("people_survey_copy_insert", "people_survey_copy_update", "people_person_copy_to_surveys")
+TRIGGERS = ("people_survey_copy_insert", "people_survey_copy_update", "people_person_copy_to_surveys",
+            # the survey coverage's (``people.coverage``, migration 0004)
+            "people_coverage_person_insert", "people_coverage_person_delete", "people_coverage_person_move",
+            "people_coverage_survey_insert", "people_coverage_survey_delete", "people_coverage_survey_move")
 
 
 def mismatched_records() -> QuerySet[SurveyRecord]:
@@ -25,7 +28,7 @@ def mismatched_records() -> QuerySet[SurveyRecord]:
 
 
 def missing_triggers() -> list[str]:
-    """The triggers that keep the copies right and are absent from the database.
+    """The triggers that keep the copies and the coverage right and are absent from the database.
 
     On SQLite, a migration that rebuilds the people tables (Django copies a table to
     change it) drops their triggers: such a migration must create them again.

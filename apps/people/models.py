@@ -313,3 +313,33 @@ class ImportJob(models.Model):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+COVERAGE_BLOCK_SHIFT = 6  # blocks of 64 consecutive person ids
+COVERAGE_PERSONS = 0  # the ``year`` of a block's count of persons
+
+
+class SurveyCoverage(models.Model):
+    """How many persons a block of 64 consecutive person ids holds in a commune, and how many
+    of them have a survey record of each year (``year`` 0: the persons themselves).
+
+    Derived data kept by the database (migration 0004's triggers), never written by the
+    application: a block whose persons outnumber its records of a year holds at least
+    one person without a record that year. The person list's filter "no record this
+    year" reads only such blocks, instead of testing every person of the registry.
+    """
+
+    commune = models.ForeignKey("places.Unit", on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    block = models.IntegerField()
+    year = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("survey coverage of a block of persons")
+        verbose_name_plural = _("survey coverage of blocks of persons")
+        constraints = [models.UniqueConstraint(fields=["commune", "block", "year"],
+                                               name="survey_coverage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}/{self.block}/{self.year}: {self.count}"

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.roles import EDIT, PERSONAL_DATA
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
+from apps.people import coverage
 from apps.people.ethnicities import ethnicity_code
 from apps.people.models import (
     LEVEL_GRADES,
@@ -614,6 +615,24 @@ def _search_q(text: str, personal) -> Q:
     return (Q(name_key__startswith=key) | Q(name_key__contains=f" {key}")) & personal.q("village__path")
 
 
+LIST_COUNT_LIMIT = 1000  # the lists count matches up to this many (views_common.COUNT_LIMIT)
+
+
+def _coverage_communes(user, commune: Unit | None, village: Unit | None) -> list[int] | None:
+    """The communes whose coverage blocks the list may need: the chosen one, else those of the
+    user's scope (a unit above or below a commune leads to it); None for the whole country."""
+    chosen = commune or (village.parent if village is not None else None)
+    if chosen is not None:
+        return [chosen.pk]
+    scope = scope_for(user)
+    if scope.everything:
+        return None
+    above = {prefix[:index + 1] for prefix in scope.prefixes
+             for index, char in enumerate(prefix) if char == "/"}
+    units = Unit.objects.filter(kind=UnitKind.COMMUNE).filter(scope.q("path") | Q(path__in=above))
+    return list(units.values_list("pk", flat=True))
+
+
 def filter_persons(user, persons: QuerySet[Person], *, year: int, q: str = "", commune: Unit | None = None,
                    village: Unit | None = None, age: str = "", sex: str = "", ethnicity: str = "",
                    level: str = "", literacy: int | None = None, status: str = "") -> QuerySet[Person]:
@@ -646,6 +665,11 @@ def filter_persons(user, persons: QuerySet[Person], *, year: int, q: str = "", c
         persons = persons.filter(_search_q(text, personal))
     records = SurveyRecord.objects.filter(person=OuterRef("pk"), year=year)
     if status == "none":
+        # Only the blocks of person ids that lack records of the year can hold such a person:
+        # read them when they are few, else test persons in order (they are then many).
+        communes = _coverage_communes(user, commune, village)
+        if coverage.worth_narrowing(*coverage.totals(year, communes), matches=LIST_COUNT_LIMIT + 1):
+            persons = persons.filter(pk__in=coverage.uncovered_person_ids(year, communes))
         persons = persons.exclude(Exists(records))
     else:
         condition = Q()

@@ -9,12 +9,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.scope import scope_for
+from apps.people.services import LIST_COUNT_LIMIT
 from apps.places.models import Unit, UnitKind
 from apps.places.services import survey_date
 
 PAGE_SIZE = 50
 # Lists show "1,000+" rather than counting a million rows on every page.
-COUNT_LIMIT = 1000
+COUNT_LIMIT = LIST_COUNT_LIMIT
 
 
 def selected_year(request: HttpRequest, years: list[int]) -> int:

@@ -21,7 +21,7 @@ from django.db.models import Model
 
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 ID_BLOCK = 5000  # ids taken from the sequence at a time
-# A load of at least this many rows, and at least as many as the persons already stored, drops the
+# A load of at least this many rows, and twice as many as the persons already stored, drops the
 # secondary indexes and (PostgreSQL) the foreign keys, and builds / checks them once at the end.
 BULK_MIN_ROWS = 50_000
 
@@ -160,9 +160,11 @@ def is_bulk(rows: int) -> bool:
     """Whether a file of ``rows`` rows is loaded as a bulk load (``bulk_load``).
 
     Rebuilding an index or checking a foreign key reads the whole table: worth it
-    when the file is large and at least doubles the registry (a first load, a new
-    province), not for a commune's yearly file against millions of stored persons.
-    The highest person id stands for the table's size (persons are never deleted).
+    when the file is large and holds at least twice as many rows as the registry has
+    persons, so that at least half of them are new (a first load, a new province);
+    not for a commune's yearly file against millions of stored persons, nor for the
+    same file imported again. The highest person id stands for the table's size
+    (persons are never deleted).
     """
     if rows < BULK_MIN_ROWS:
         return False
@@ -171,7 +173,7 @@ def is_bulk(rows: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(Person._meta.db_table)}")  # noqa: S608
         stored = cursor.fetchone()[0] or 0
-    return rows >= stored
+    return rows >= 2 * stored
 
 
 @contextmanager
@@ -253,8 +255,35 @@ def foreign_keys_checked_once() -> Iterator[None]:
 
 
 @contextmanager
+def coverage_counted_once() -> Iterator[None]:
+    """SQLite: count the survey coverage (``people.coverage``) once after the load, not row by row.
+
+    SQLite has no statement triggers: its coverage triggers run once per inserted
+    person and record. They are dropped for the load and put back from their own
+    definitions, after one set-wise count of every block. PostgreSQL's statement
+    triggers already count once per statement.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from apps.people import coverage
+
+    triggers = coverage.sqlite_triggers()
+    with connection.cursor() as cursor:
+        for name, _definition in triggers:
+            cursor.execute(f"DROP TRIGGER {connection.ops.quote_name(name)}")
+    yield
+    if connection.needs_rollback:  # a refused file: the rollback puts the triggers back
+        return
+    coverage.rebuild()
+    with connection.cursor() as cursor:
+        for _name, definition in triggers:
+            cursor.execute(definition)
+
+
+@contextmanager
 def bulk_load(*, rows: int = 0, force: bool = False) -> Iterator[bool]:
-    """Secondary indexes built once and foreign keys checked once around a large load.
+    """Secondary indexes built, foreign keys checked and coverage counted once around a large load.
 
     Applies when ``force`` (the demo population) or when ``is_bulk(rows)``; yields
     whether it did. Must run inside the load's transaction.
@@ -262,5 +291,5 @@ def bulk_load(*, rows: int = 0, force: bool = False) -> Iterator[bool]:
     if not (force or is_bulk(rows)):
         yield False
         return
-    with indexes_built_once(), foreign_keys_checked_once():
+    with indexes_built_once(), foreign_keys_checked_once(), coverage_counted_once():
         yield True

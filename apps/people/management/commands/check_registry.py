@@ -1,4 +1,8 @@
-"""``manage.py check_registry [--repair]``: the survey records' copies of their person's facts."""
+"""``manage.py check_registry [--repair]``: what the database keeps for the registry is right.
+
+The survey records' copies of their person's facts (``people.copies``) and the survey
+coverage per block of person ids (``people.coverage``).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.metrics.services import data_changed
-from apps.people import copies
+from apps.people import copies, coverage
 
 
 class Command(BaseCommand):
-    help = "Check that every survey record's copies of its person's facts are equal to the person's."
+    help = ("Check that every survey record's copies of its person's facts are equal to the person's, "
+            "and that the survey coverage counts are those of the tables.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--repair", action="store_true",
@@ -28,5 +33,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Repaired {fixed} survey records.")
             wrong = copies.mismatched_records().count()
         self.stdout.write(f"Survey records whose copies differ from their person: {wrong}.")
-        if missing or wrong:
+        counts = len(coverage.mismatches())
+        if counts and repair:
+            with transaction.atomic():
+                coverage.rebuild()
+            counts = len(coverage.mismatches())
+        self.stdout.write(f"Survey coverage counts that differ from the tables: {counts}.")
+        if missing or wrong or counts:
             raise CommandError("The survey records' copies of their person's facts are not right.")
