@@ -136,5 +136,9 @@ def test_a_year_of_the_fund_in_the_browser(browser, page, live_server, dang_kang
     assert "500.000" in page.inner_text("[data-testid=total-payments]")
     statement = page.request.get(base + page.get_attribute("[data-testid=statement-pdf]", "href"))
     assert statement.status == 200 and statement.body()[:5] == b"%PDF-"
-    assert fund.periods.get(start=start).is_closed
+    page.click("[data-testid=publish] button[type=submit]")
+    page.wait_for_selector("[data-testid=published]")
+    page.goto(f"{base}/fund/{fund.pk}/published/")
+    assert page.locator("[data-testid=published-periods] tbody tr").count() == 1
+    assert fund.periods.get(start=start).is_closed and fund.periods.get(start=start).is_published
     assert verify.faults(fund) == []
