@@ -11,6 +11,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -169,8 +170,9 @@ def units_for(user) -> QuerySet[Unit]:
     after 1/7/2025 (``docs/plans.md``).
     """
     units = scope_for(user, roles.PLANS).units().exclude(kind=UnitKind.VILLAGE)
-    return Unit.objects.filter(pk__in=units.values("pk")[:CHOICE_LIMIT]).select_related("parent").order_by(
-        "path")
+    # Shorter paths (higher levels) first: a cut at CHOICE_LIMIT (an administrator) drops communes.
+    first = units.order_by(Length("path"), "path").values("pk")[:CHOICE_LIMIT]
+    return Unit.objects.filter(pk__in=first).select_related("parent").order_by("path")
 
 
 def metric_choices() -> list[tuple[str, str]]:
