@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.fund import ledger, services, verify
 from apps.fund.models import Expense, JournalEntry
+from apps.fund.tests.test_views import client_for
 
 LAST_YEAR = dt.date(timezone.localdate().year - 1, 5, 10)
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 def api(client: Client, path: str, data: dict | None = None):

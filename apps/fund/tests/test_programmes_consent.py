@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import AuditEntry
@@ -13,14 +11,8 @@ from apps.core.errors import DomainError
 from apps.fund import programmes, services
 from apps.fund import statement as disclosure
 from apps.fund.models import Disbursement, DisbursementStatus, Programme
+from apps.fund.tests.test_views import client_for
 from apps.people import testing as people
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

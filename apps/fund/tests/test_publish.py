@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,15 +13,10 @@ from apps.core.errors import DomainError
 from apps.fund import pdf, services
 from apps.fund import statement as disclosure
 from apps.fund.models import Period
+from apps.fund.tests.test_views import client_for
 
 Q3 = dt.date(timezone.localdate().year - 1, 8, 15)
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
