@@ -262,3 +262,105 @@ def households_with_survey(year: int, scope_q: Q | None = None) -> QuerySet[Hous
         pk__in=SurveyRecord.objects.filter(year=year).values("person__household_id")
     )
     return households.filter(scope_q) if scope_q is not None else households
+
+
+def _thresholds(year: int, commune_ids: Iterable[int], set_code: str | None) -> dict[int, tuple[str, str]]:
+    """commune id → (set code, min_share) of the ``cdht_thon_gdht_share`` indicator that judges it.
+
+    With ``set_code``, that set for every commune; else the set of the commune's "Cộng đồng học
+    tập" campaign of the year. A commune without one (or a set without ``min_share``) is absent:
+    its villages get the share and ``met: null`` (QĐ 448's threshold was not obtained). One query.
+    """
+    from apps.recognition.models import Campaign, Indicator, Title
+
+    indicators = Indicator.objects.filter(rule="cdht_thon_gdht_share")
+    if set_code:
+        found = indicators.filter(criteria_set__code=set_code).values_list("params", flat=True).first()
+        share = (found or {}).get("min_share")
+        return {pk: (set_code, str(share)) for pk in commune_ids} if share not in (None, "") else {}
+    rows = (Campaign.objects.filter(title=Title.CDHT_THON, year=year, commune_id__in=list(commune_ids))
+            .filter(criteria_set__indicators__rule="cdht_thon_gdht_share")
+            .values_list("commune_id", "criteria_set__code", "criteria_set__indicators__params"))
+    return {commune: (code, str(params["min_share"])) for commune, code, params in rows
+            if (params or {}).get("min_share") not in (None, "")}
+
+
+def villages_report(year: int, villages: QuerySet, set_code: str | None = None) -> dict[str, Any]:
+    """The JSON of ``manage.py recognition autoscore --title cdht_thon``: per village, its households
+    recognised "Gia đình học tập" in ``year`` against the threshold of its set.
+
+    ``villages``: a queryset of village units. One object: ``year``, ``title`` and ``villages``
+    (``commune_code``, ``village_code``, ``village_name``, ``households``, ``recognised``, ``share``
+    (recognised / households rounded to 4 places, null without households), ``min_share`` (a
+    string, null when no set gives one), ``set`` (its code or null), ``met`` (null without a
+    threshold or households)). Queries: the villages, the thresholds, two for the counts.
+    """
+    listed = list(villages.select_related("parent").order_by("parent__code", "code")
+                  .values_list("pk", "parent_id", "parent__code", "code", "name"))
+    thresholds = _thresholds(year, {row[1] for row in listed}, set_code)
+    by_threshold: dict[str | None, list[int]] = {}
+    for pk, commune_id, *_rest in listed:
+        by_threshold.setdefault(thresholds.get(commune_id, (None, None))[1], []).append(pk)
+    outcomes: dict[int, Outcome] = {}
+    for share, ids in by_threshold.items():  # one computation per distinct threshold (a few at most)
+        outcomes.update(cdht_thon_gdht_share(year, ids, {"min_share": share}))
+    rows = []
+    for pk, commune_id, commune_code, code, name in listed:
+        evidence = outcomes[pk].evidence
+        households, recognised = evidence["households"], evidence["recognised"]
+        rows.append({
+            "commune_code": commune_code, "village_code": code, "village_name": name,
+            "households": households, "recognised": recognised,
+            "share": round(recognised / households, 4) if households else None,
+            # The threshold as the set writes it ("0.7"), not as the fraction compared ("7/10").
+            "min_share": thresholds.get(commune_id, (None, None))[1],
+            "set": thresholds.get(commune_id, (None, None))[0],
+            "met": outcomes[pk].met,
+        })
+    return {"year": year, "title": "cdht_thon", "villages": rows}
+
+
+def citizens_report(year: int, registrations: QuerySet) -> dict[str, Any]:
+    """The JSON of ``manage.py recognition autoscore --title cdht_cong_dan``: QĐ 324's rule (at least
+    80 points and no indicator below 5, as the set's pass rule says) applied to the persons registered
+    in a "Công dân học tập" campaign of ``year``.
+
+    Nothing of QĐ 324 is computed from the registry (its indicators were not obtained): the points are
+    the evaluators'; this reads the stored judgement and the lowest indicator. One object: ``year``,
+    ``title`` and ``persons`` (``commune_code``, ``household_code``, ``person_code``, ``set``,
+    ``total_points``, ``total_min``, ``indicator_min``, ``lowest_indicator`` {"code", "points"} or
+    null, ``complete``, ``met`` (null until every indicator is scored), ``failures``). Two queries.
+    """
+    from apps.recognition.models import Score
+
+    listed = list(
+        registrations.filter(campaign__year=year, person__isnull=False)
+        .order_by("campaign__commune__code", "person__household__code", "person__code")
+        .values("pk", "campaign__commune__code", "person__household__code", "person__code",
+                "campaign__criteria_set__code", "campaign__criteria_set__pass_total",
+                "campaign__criteria_set__pass_indicator_min", "total_points", "complete", "passed",
+                "result_detail")
+    )
+    lowest: dict[int, tuple[str, int]] = {}
+    scores = (Score.objects.filter(registration_id__in=[row["pk"] for row in listed], points__isnull=False)
+              .order_by("registration_id", "points", "indicator__code")
+              .values_list("registration_id", "indicator__code", "points"))
+    for registration_id, code, points in scores:
+        lowest.setdefault(registration_id, (code, points))
+    persons = []
+    for row in listed:
+        low = lowest.get(row["pk"])
+        persons.append({
+            "commune_code": row["campaign__commune__code"],
+            "household_code": row["person__household__code"],
+            "person_code": row["person__code"],
+            "set": row["campaign__criteria_set__code"],
+            "total_points": row["total_points"],
+            "total_min": row["campaign__criteria_set__pass_total"],
+            "indicator_min": row["campaign__criteria_set__pass_indicator_min"],
+            "lowest_indicator": {"code": low[0], "points": low[1]} if low else None,
+            "complete": row["complete"],
+            "met": row["passed"] if row["complete"] else None,
+            "failures": (row["result_detail"] or {}).get("failures", []),
+        })
+    return {"year": year, "title": "cdht_cong_dan", "persons": persons}

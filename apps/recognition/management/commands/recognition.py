@@ -1,6 +1,8 @@
 """``manage.py recognition``: automatic scores, criteria-set files.
 
     manage.py recognition autoscore --title gdht --year 2026 --format json [--unit 24454] [--user dangkang]
+    manage.py recognition autoscore --title cdht_thon --year 2026 [--set CODE] [--unit …] [--user …]
+    manage.py recognition autoscore --title cdht_cong_dan --year 2026 [--unit …] [--user …]
     manage.py recognition import-set FILE [--replace]        # YAML or JSON
     manage.py recognition export-set ID_OR_CODE [--format yaml|json] [--output FILE]
     manage.py recognition load-shipped                       # the sets of apps/recognition/sets/ (idempotent)
@@ -11,10 +13,14 @@
 unit's code on 30 September of the year (a pre-2025 district covers the
 communes formed from it). With ``--user`` the output is limited to what that
 user may see (``scope_for``); without it the command line sees everything.
+``cdht_thon`` prints ``villages`` (the share of households recognised "Gia đình
+học tập" against the threshold of the set), ``cdht_cong_dan`` prints ``persons``
+(QĐ 324's rule on the evaluators' points); the shapes are in docs/recognition.md.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -24,9 +30,15 @@ from django.db.models import Q
 
 from apps.accounts.scope import coverage_paths, scope_for
 from apps.core.errors import DomainError, ImportFailed
+from apps.places.models import Unit, UnitKind
 from apps.recognition import services, sets_io
-from apps.recognition.autoscore import households_report, households_with_survey
-from apps.recognition.models import CriteriaSet, Title
+from apps.recognition.autoscore import (
+    citizens_report,
+    households_report,
+    households_with_survey,
+    villages_report,
+)
+from apps.recognition.models import CriteriaSet, Registration, Title
 from apps.universal.management.commands.pcgd import unit_on
 
 
@@ -47,7 +59,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         autoscore = sub.add_parser("autoscore", help="Scores computed from the registry, as JSON.")
-        autoscore.add_argument("--title", required=True, choices=[Title.GDHT])
+        autoscore.add_argument("--title", required=True,
+                               choices=[Title.GDHT, Title.CDHT_THON, Title.CDHT_CONG_DAN])
+        autoscore.add_argument("--set", dest="set_code", metavar="CODE",
+                               help="cdht_thon: the criteria set whose threshold applies (default: the set "
+                                    "of each commune's campaign of the year).")
         autoscore.add_argument("--year", type=int, required=True, help="The survey year.")
         autoscore.add_argument("--format", choices=["json"], default="json")
         autoscore.add_argument(
@@ -75,20 +91,43 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(error.bilingual()) from error
 
-    def _autoscore(self, *, title: str, year: int, unit: str | None, user: str | None, **options) -> None:
-        condition = Q()
-        if unit:
-            chosen = unit_on(unit, year)
-            condition = Q(pk__in=[])
-            for prefix in coverage_paths(chosen):
-                condition |= Q(commune__path__startswith=prefix)
-        households = households_with_survey(year, condition)
+    def _autoscore(self, *, title: str, year: int, unit: str | None, user: str | None,
+                   set_code: str | None = None, **options) -> None:
+        account = None
         if user:
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"No user named {user!r}.")
-            households = scope_for(account).filter(households, "village")
-        self.stdout.write(json.dumps(households_report(year, households), ensure_ascii=False, indent=2))
+        prefixes = coverage_paths(unit_on(unit, year)) if unit else None
+
+        def under(field: str) -> Q:
+            if prefixes is None:
+                return Q()
+            condition = Q(pk__in=[])
+            for prefix in prefixes:
+                condition |= Q(**{f"{field}__startswith": prefix})
+            return condition
+
+        if title == Title.CDHT_THON:
+            if set_code and not CriteriaSet.objects.filter(code=set_code).exists():
+                raise CommandError(f"No criteria set {set_code!r}.")
+            villages = (Unit.objects.filter(kind=UnitKind.VILLAGE).in_force(dt.date(year, 12, 31))
+                        .filter(under("path")))
+            if account is not None:
+                villages = scope_for(account).filter(villages, unit_field=None)
+            report = villages_report(year, villages, set_code)
+        elif title == Title.CDHT_CONG_DAN:
+            registrations = Registration.objects.filter(campaign__title=Title.CDHT_CONG_DAN).filter(
+                under("unit__path"))
+            if account is not None:
+                registrations = scope_for(account).filter(registrations, "unit")
+            report = citizens_report(year, registrations)
+        else:
+            households = households_with_survey(year, under("commune__path"))
+            if account is not None:
+                households = scope_for(account).filter(households, "village")
+            report = households_report(year, households)
+        self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
 
     def _import_set(self, *, file: Path, replace: bool, **options) -> None:
         if not file.exists():
