@@ -25,7 +25,7 @@ import traceback
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
@@ -58,6 +58,8 @@ LEAN = Budget(1, 0, 0)  # and for the other personas, whose pages differ by scop
 
 # Never followed: leaving the session or its language, the Django admin.
 SKIP_PREFIXES = ("/admin/", "/i18n/", "/accounts/logout/", "/static/", "/media/")
+NOT_SENT = ("submit", "button", "file", "image", "reset")
+SEARCH_TEXT = "Thôn"  # typed into the search boxes of GET forms: a word of many names
 # Scripts the CSP allows: data, not code.
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 # URL patterns whose objects are shared by every commune, not records of one commune.
@@ -70,6 +72,7 @@ class PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
+        self.fragments: list[str] = []  # htmx targets: parts of a page, not pages
         self.lang: str | None = None
         self.title = ""
         self.in_title = False
@@ -78,9 +81,36 @@ class PageParser(HTMLParser):
         self.handlers: list[str] = []
         self._script_inline = False
         self._script_text = ""
+        # GET forms, submitted with their defaults (a search box gets SEARCH_TEXT).
+        self._form: dict | None = None
+        self._select: str | None = None
+
+    def _field(self, name: str | None, value: str) -> None:
+        if self._form is not None and name:
+            self._form["fields"].setdefault(name, value)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        if values.get("hx-get"):
+            self.fragments.append(values["hx-get"])
+        if tag == "form" and (values.get("method") or "get").lower() == "get":
+            self._form = {"action": values.get("action") or "", "fields": {}}
+        elif tag == "input" and values.get("type", "text") not in NOT_SENT:
+            kind = values.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in values:
+                pass
+            elif kind in ("text", "search") and not values.get("value"):
+                self._field(values.get("name"), SEARCH_TEXT)
+            else:
+                self._field(values.get("name"), values.get("value") or "")
+        elif tag == "select":
+            self._select = values.get("name")
+        elif tag == "option" and self._select and self._form is not None:
+            # The first option, unless one is selected: a filter as the page offers it.
+            if "selected" in values:
+                self._form["fields"][self._select] = values.get("value") or ""
+            else:
+                self._field(self._select, values.get("value") or "")
         if tag == "html":
             self.lang = values.get("lang")
         elif tag == "title":
@@ -98,7 +128,14 @@ class PageParser(HTMLParser):
                 self.handlers.append(f"<{tag} {name}={value!r}>")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
+        if tag == "form" and self._form is not None:
+            query = urlencode([(name, value) for name, value in self._form["fields"].items()])
+            self.links.append(f"{self._form['action'].split('?')[0] or '.'}?{query}" if query
+                              else self._form["action"] or ".")
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "title":
             self.in_title = False
         elif tag == "script":
             if self._script_inline and self._script_text.strip():
@@ -147,12 +184,13 @@ def _same_site(base: str, href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _check_html(url: str, html: str, crawl: Crawl) -> list[str]:
+def _check_html(url: str, html: str, crawl: Crawl, fragment: bool = False) -> PageParser:
+    """The page's problems into ``crawl``; a fragment (an htmx target) needs no language nor title."""
     parser = PageParser()
     parser.feed(html)
-    if not parser.lang:
+    if not parser.lang and not (fragment and "<html" not in html):
         crawl.problems.append(f"{url}: no <html lang=…>")
-    if not parser.title.strip():
+    if not parser.title.strip() and not (fragment and "<html" not in html):
         crawl.problems.append(f"{url}: no <title>")
     if parser.inline_styles:
         crawl.problems.append(f"{url}: style attributes (CSP): {parser.inline_styles[:3]}")
@@ -160,7 +198,7 @@ def _check_html(url: str, html: str, crawl: Crawl) -> list[str]:
         crawl.problems.append(f"{url}: {parser.inline_scripts} inline <script> (CSP)")
     if parser.handlers:
         crawl.problems.append(f"{url}: event handler attributes (CSP): {parser.handlers[:3]}")
-    return parser.links
+    return parser
 
 
 def _query_keys(url: str) -> tuple[str, ...]:
@@ -183,6 +221,7 @@ def crawl(client: Client, budget: Budget = QUICK, start: str = "/", max_pages: i
     started = time.perf_counter()
     queue: deque[str] = deque([start])
     seen = {start}
+    fragments: set[str] = set()  # paths of htmx targets
     per_route: Counter[tuple[str, tuple[str, ...]]] = Counter()
     while queue and len(result.visited) < max_pages:
         url = queue.popleft()
@@ -219,8 +258,12 @@ def crawl(client: Client, budget: Budget = QUICK, start: str = "/", max_pages: i
         if "text/html" not in response.get("Content-Type", "") or response.streaming:
             downloads.add(route)  # downloads are fetched, not parsed
             continue
-        for href in _check_html(url, response.content.decode(), result):
+        parser = _check_html(url, response.content.decode(), result, urlsplit(url).path in fragments)
+        for href, is_fragment in [(href, False) for href in parser.links] + [
+                (href, True) for href in parser.fragments]:
             target = _same_site(url, href)
+            if target and is_fragment:
+                fragments.add(urlsplit(target).path)
             if target and target not in seen:
                 seen.add(target)
                 queue.append(target)
@@ -337,3 +380,56 @@ def test_neighbour_opens_no_page_of_dang_kang(demo_site, db):
         if not html or "Dang Kang" in response.content.decode():
             opened.append(f"{url} ({route}): {response.status_code}")
     assert not opened, "Hòa Sơn's officer opens Dang Kang's pages:\n" + "\n".join(opened)
+
+
+def _with_missing_keys(path: str) -> str:
+    """The path with every record key replaced by one no record has."""
+    match = resolve(path)
+    kwargs = {name: (987654 if name == "pk" or name.endswith(("_pk", "_id")) else value)
+              for name, value in match.kwargs.items()}
+    from django.urls import reverse
+
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    return reverse(name, kwargs=kwargs)
+
+
+def test_missing_records_answer_404(demo_site, db):
+    """A key no record has answers 404 on every record page the admin reached (not 500)."""
+    admin = crawl_as("admin")
+    client = _client("admin")
+    broken = []
+    routes_done: set[str] = set()
+    for url, route in (admin.routes | admin.skipped).items():
+        path = urlsplit(url).path
+        if route in routes_done or not _names_a_record(path):
+            continue
+        routes_done.add(route)
+        missing = _with_missing_keys(path)
+        try:
+            status = client.get(missing).status_code
+        except Exception:  # a server error is what this test looks for
+            status = f"server error\n{traceback.format_exc(limit=-4)}"
+        if status != 404:
+            broken.append(f"{missing} ({route}): {status}")
+    assert routes_done
+    assert not broken, "\n".join(broken)
+
+
+def test_unreached_pages(demo_site, db):
+    """The URL patterns no persona's crawl reached (printed with -s: pages without a link to them)."""
+    from django.urls import get_resolver
+
+    def routes(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from routes(pattern, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern)
+
+    reached = {route for result in CRAWLS.values()
+               for route in (*result.routes.values(), *result.skipped.values())}
+    if not reached:
+        pytest.skip("run with the crawls")
+    unreached = sorted(route for route in routes(get_resolver())
+                       if not route.startswith(("admin/", "api/", "i18n/")) and route not in reached)
+    print("unreached:\n  " + "\n  ".join(unreached))
