@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from apps.accounts import audit
 from apps.accounts.models import AuditEntry
 from apps.core.errors import DomainError
 from apps.core.forms import add_domain_error
+from apps.places.models import Unit, UnitKind
 from apps.recognition import services
 from apps.recognition.forms import CampaignForm, DecisionForm, ReopenForm, VillageForm
 from apps.recognition.models import (
@@ -81,6 +83,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Registration.Status.values:
         registrations = registrations.filter(status=status)
+    # The villages of a commune's campaign, to narrow the list to one (a district or province campaign
+    # registers bodies, not villages). Village names are not personal data.
+    villages = (list(Unit.objects.filter(parent=campaign.commune, kind=UnitKind.VILLAGE).order_by("name"))
+                if campaign.commune.kind == UnitKind.COMMUNE else [])
+    village = next((v for v in villages if str(v.pk) == request.GET.get("village", "")), None)
+    if village is not None:
+        registrations = registrations.filter(unit__path__startswith=village.path)
     page = Paginator(registrations.order_by("unit__path", "household__code", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -104,6 +113,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": [(value, label, counts.get(value, 0)) for value, label in Registration.Status.choices],
             "total": sum(counts.values()),
             "status": status,
+            "villages": villages,
+            "village": village,
             "can_manage": manage,
             "editable": manage and not campaign.locked,
             "village_form": VillageForm(commune=campaign.commune) if kind == SubjectKind.HOUSEHOLD else None,
@@ -135,9 +146,12 @@ def subject_search(request: HttpRequest, pk: int) -> HttpResponse:
         )
     field = f"{'subject_unit' if kind in (SubjectKind.VILLAGE, SubjectKind.COMMUNE) else kind}_id"
     registered = set(campaign.registrations.values_list(field, flat=True))
-    return render(
+    # HTMX (live search as one types) gets only the results; a plain GET the whole page.
+    template = "recognition/_subject_results.html" if request.headers.get("HX-Request") else (
+        "recognition/subject_search.html")
+    response = render(
         request,
-        "recognition/subject_search.html",
+        template,
         {
             "campaign": campaign,
             "q": text,
@@ -146,6 +160,8 @@ def subject_search(request: HttpRequest, pk: int) -> HttpResponse:
             "needs_text": kind in (SubjectKind.HOUSEHOLD, SubjectKind.PERSON),
         },
     )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
