@@ -57,11 +57,33 @@ def test_officer_founds_a_branch_adds_a_member_and_sees_the_figures(page, live_s
 
     page.fill("[data-testid=person-query]", "Niê")
     page.locator("[data-testid=person-results] li:has-text(\"H'Hen Niê\") button").click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/members/add/"))
+    # The member's consent: nothing ticked in advance; without it the member is refused.
+    boxes = page.locator("[data-testid=member-form] input[type=checkbox]")
+    assert boxes.count() == 2 and not any(boxes.nth(n).is_checked() for n in range(2))
+    page.fill("[data-testid=member-form] #id_consent_given_on", "2026-01-10")
+    page.fill("[data-testid=member-form] #id_consent_evidence", "Phiếu đồng ý số 1")
+    page.click("[data-testid=member-form] button[type=submit]")
+    assert "consent" in page.inner_text("[data-testid=member-form] [role=alert]")
+    page.check("[data-testid=member-form] #id_consent_membership")
+    page.check("[data-testid=member-form] #id_consent_registry_link")
+    page.click("[data-testid=member-form] button[type=submit]")
+    page.wait_for_url(re.compile(r"/association/branches/\d+/"))
     assert "H'Hen Niê" in page.inner_text("[data-testid=members]")
     page.fill("[data-testid=member-by-name] #id_full_name", "Y Moan Knul")
+    page.check("[data-testid=member-by-name] #id_consent_membership")
+    page.fill("[data-testid=member-by-name] #id_consent_given_on", "2026-01-10")
+    page.fill("[data-testid=member-by-name] #id_consent_evidence", "Phiếu đồng ý số 2")
     page.click("[data-testid=member-by-name] button[type=submit]")
     assert "Y Moan Knul" in page.inner_text("[data-testid=members]")
+
+    # Y Moan Knul withdraws the consent: the name leaves the list, the member stays counted.
+    page.locator("[data-testid=members] tr:has-text('Y Moan Knul') a:has-text('Consent')").click()
+    page.fill("[data-testid=withdraw-form] #id_evidence", "Đơn rút lại đồng ý")
+    page.click("[data-testid=withdraw-form] button[type=submit]")
+    page.wait_for_url(re.compile(r"/association/branches/\d+/"))
+    members = page.inner_text("[data-testid=members]")
+    assert "Y Moan Knul" not in members and "consent withdrawn" in members
 
     page.goto(f"{live_server.url}/association/?year={YEAR}")
     row = _commune_row(page)
