@@ -34,6 +34,7 @@ def dang_kang_campaign_data(krong_bong, commune_officer):
     criteria_set = services.load_criteria_set(copy.deepcopy(SMALL_SET))
     family(dang_kang, "H001", head="Y Blốk Niê")
     family(dang_kang, "H002", head="Trần Văn Quang", child_enrolled=False)
+    family(dang_kang, "H003", head="Lê Thị Hoa", village="Thôn 2")
     checker = get_user_model().objects.create_user("hoikh", password="demo-pass-123")
     RoleAssignment.objects.create(user=checker, role="association_officer", unit=dang_kang)
     return dang_kang, criteria_set
@@ -60,6 +61,23 @@ def test_a_commune_runs_a_campaign_to_the_certificate(page, browser, live_server
     page.click("[data-testid=register-village] button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("[data-testid=registrations] tbody tr[data-status]").count() == 2
+
+    # A household of another village, found by the live search (results come as one types).
+    page.click("[data-testid=subject-search-form] button[type=submit]")
+    page.wait_for_url(re.compile(r"/subjects/"))
+    page.locator("[data-testid=subject-query]").press_sequentially("H003", delay=50)
+    page.wait_for_selector("[data-testid=subject-results] li:has-text('Lê Thị Hoa')")
+    assert "/subjects/" in page.url
+    page.click("[data-testid=subject-results] li:has-text('Lê Thị Hoa') button")
+    page.wait_for_url(re.compile(r"/recognition/registrations/\d+/$"))
+    page.goto(campaign_url)
+    assert page.locator("[data-testid=registrations] tbody tr[data-status]").count() == 3
+    page.locator("[data-testid=village-filter] select").select_option(label="Thôn 2")
+    page.click("[data-testid=village-filter] button[type=submit]")
+    page.wait_for_url(re.compile(r"village="))
+    rows = page.locator("[data-testid=registrations] tbody tr[data-status]")
+    assert rows.count() == 1 and "Lê Thị Hoa" in rows.inner_text()
+    page.goto(campaign_url)
     page.click("[data-testid=autoscore]")
     page.wait_for_load_state()
 
