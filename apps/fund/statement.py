@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Max, Q, Sum
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Sum
 from django.db.models.functions import Cast, Coalesce
 
 from apps.fund import ledger
@@ -37,6 +37,7 @@ from apps.fund.models import (
     Fund,
     HonourLevel,
     JournalEntry,
+    Period,
 )
 
 ANONYMOUS_VI = "Nhà hảo tâm ẩn danh"
@@ -193,7 +194,8 @@ class Honoured:
     anonymous: bool = False
 
 
-def honour_roll(fund: Fund, year: int, levels: list[tuple[str, int]] | None = None) -> list[Honoured]:
+def honour_roll(fund: Fund, year: int, levels: list[tuple[str, int]] | None = None, *,
+                published_only: bool = False) -> list[Honoured]:
     """The honour roll (tôn vinh) of ``year``: donors whose gifts (not reversed) reach a level,
     highest first.
 
@@ -201,13 +203,20 @@ def honour_roll(fund: Fund, year: int, levels: list[tuple[str, int]] | None = No
     association. Organisations are named; a person or a named donor appears only with consent
     on at least one of the year's gifts (personal data, Luật 91/2025/QH15). Anonymous gifts
     cannot be summed by giver: each one that reaches a level on its own is listed as
-    "Nhà hảo tâm ẩn danh", so that the generosity is honoured without a name. Two queries."""
+    "Nhà hảo tâm ẩn danh", so that the generosity is honoured without a name. Two queries.
+
+    ``published_only`` (the public pages, ``/fund/public/``) counts only gifts dated inside a
+    period whose statement was published: a visitor reads nothing the association has not
+    disclosed yet (NĐ 93 Art. 38.4 discloses by period)."""
     if levels is None:
         levels = list(HonourLevel.objects.filter(fund=fund).values_list("name", "minimum"))
     levels = sorted(levels, key=lambda level: -level[1])
     if not levels:
         return []
     gifts = Donation.objects.filter(fund=fund, date__year=year, entry__reversed_by__isnull=True)
+    if published_only:
+        gifts = gifts.filter(Exists(Period.objects.filter(
+            fund=fund, published_at__isnull=False, start__lte=OuterRef("date"), end__gte=OuterRef("date"))))
     rows = (gifts.exclude(donor_kind=DonorKind.ANONYMOUS)
             .values("donor_kind", "donor_person", "donor_organisation", "donor_name")
             .annotate(total=Sum("amount"), gifts=Count("pk"),

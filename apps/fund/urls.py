@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.fund import views, views_disclosure, views_expenses, views_programmes
+from apps.fund import views, views_disclosure, views_expenses, views_programmes, views_public
 
 app_name = "fund"
 urlpatterns = [
@@ -41,4 +41,11 @@ urlpatterns = [
     path("<int:pk>/years/<int:year>/statement.pdf", views_disclosure.statement_pdf,
          name="year_statement_pdf"),
     path("<int:pk>/honour/", views_disclosure.honour_roll, name="honour"),
+    # Public disclosure, without login: published data only (apps.fund.public).
+    path("public/", views_public.index, name="public_index"),
+    path("public/<int:pk>/", views_public.fund_page, name="public_fund"),
+    path("public/<int:pk>/statements/<int:period_pk>/", views_public.statement_page, name="public_statement"),
+    path("public/<int:pk>/statements/<int:period_pk>.pdf", views_public.statement_pdf,
+         name="public_statement_pdf"),
+    path("public/<int:pk>/honour/<int:year>/", views_public.honour_roll, name="public_honour"),
 ]
