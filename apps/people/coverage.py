@@ -36,10 +36,12 @@ def uncovered_person_ids(year: int, commune_ids: Iterable[int] | None = None) ->
     tables = _tables()
     params: list = [BLOCK, BLOCK, COVERAGE_PERSONS, year]
     communes = _communes_sql(commune_ids, params)
+    # CROSS JOIN: SQLite then reads the blocks first and each block's persons by id range
+    # (otherwise it may read every person of the commune); for PostgreSQL it is a plain join.
     sql = (
-        f"SELECT p.id FROM {tables['coverage']} c JOIN {tables['persons']} p "  # noqa: S608 (model tables)
-        f"ON p.commune_id = c.commune_id AND p.id >= c.block * %s AND p.id < (c.block + 1) * %s "
-        f"WHERE c.year = %s AND c.{tables['count']} > COALESCE((SELECT r.{tables['count']} "
+        f"SELECT p.id FROM {tables['coverage']} c CROSS JOIN {tables['persons']} p "  # noqa: S608 (model tables)
+        f"WHERE p.commune_id = c.commune_id AND p.id >= c.block * %s AND p.id < (c.block + 1) * %s "
+        f"AND c.year = %s AND c.{tables['count']} > COALESCE((SELECT r.{tables['count']} "
         f"FROM {tables['coverage']} r WHERE r.commune_id = c.commune_id AND r.block = c.block "
         f"AND r.year = %s), 0){communes}"
     )
