@@ -152,7 +152,8 @@ class CampaignOut(Schema):
 class CampaignIn(Schema):
     title: TitleCode
     year: int
-    commune_id: int
+    commune_id: int = Field(..., description="The unit running the campaign: a commune; for "
+                                             "dvht_huyen_tinh a district (years up to 2025) or a province.")
     criteria_set_id: int
 
 
@@ -384,7 +385,8 @@ def list_campaigns(request: HttpRequest, filters: Query[CampaignFilters]) -> Que
 
 @router.post("/recognition/campaigns", response={201: CampaignOut, **WRITE_ERRORS})
 def open_campaign(request: HttpRequest, payload: CampaignIn) -> Status:
-    """Open the campaign of a title for a commune and a year; needs RECOGNITION on the commune."""
+    """Open the campaign of a title for a unit (a commune; a district or province for
+    dvht_huyen_tinh) and a year; needs RECOGNITION on the unit."""
     commune = _visible(Unit.objects.all(), payload.commune_id, "commune_id", "commune")
     criteria_set = _visible(
         services.get_criteria_sets_for_user(request.auth),

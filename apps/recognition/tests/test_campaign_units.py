@@ -101,3 +101,18 @@ def test_the_campaign_form_offers_the_province_and_names_the_titles_without_camp
         "title": "dvht_huyen_tinh", "year": YEAR, "commune": krong_bong.province.pk,
         "criteria_set": tt24.pk})
     assert response.status_code == 302, response.content.decode()
+
+
+def test_the_api_opens_a_province_campaign(client, province_officer, tt24, krong_bong, commune_officer):
+    payload = {"title": "dvht_huyen_tinh", "year": YEAR, "commune_id": krong_bong.province.pk,
+               "criteria_set_id": tt24.pk}
+    client.force_login(commune_officer)
+    assert client.post("/api/v1/recognition/campaigns", payload, content_type="application/json"
+                       ).status_code == 403
+    client.force_login(province_officer)
+    response = client.post("/api/v1/recognition/campaigns", payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["commune_code"] == krong_bong.province.code
+    refused = client.post("/api/v1/recognition/campaigns", {**payload, "title": "cdht_tinh"},
+                          content_type="application/json")
+    assert refused.status_code in (400, 422)
