@@ -69,6 +69,9 @@ def load() -> list[str]:
         proposal = services.propose_disbursement(treasurer, programme, amount=500_000,
                                                  beneficiary_name="Học sinh Demo Một")
         services.pay_disbursement(treasurer, services.approve_disbursement(officer, proposal), date=today)
-        services.close_period(officer, fund, last_quarter)
+        period = services.close_period(officer, fund, last_quarter)
+        # published, so that /fund/public/ shows something in the demo
+        services.publish_period(officer, period)
     return [f"Demo fund {CODE} (Xã Dang Kang): 5 donations, 1 scholarship paid, the quarter from "
-            f"{last_quarter:%d/%m/%Y} closed. Every record is flagged as demo data."]
+            f"{last_quarter:%d/%m/%Y} closed and published (/fund/public/). "
+            "Every record is flagged as demo data."]
