@@ -115,7 +115,7 @@ def annual_document(user, unit: Unit, year: int, date: dt.date | None = None) ->
                 title=_("Recognition decisions of the year"),
                 columns=[
                     _("Commune"),
-                    _("Title"),
+                    _("Learning title"),
                     _("Decision number"),
                     _("Date"),
                     _("Signed by"),

@@ -18,7 +18,7 @@ MAX_SET_FILE_BYTES = 1_000_000
 class CampaignForm(forms.Form):
     """Open a campaign: a title, a year, a commune the user runs campaigns in, and a criteria set."""
 
-    title = forms.ChoiceField(label=_("Title"), choices=Title.choices)
+    title = forms.ChoiceField(label=_("Learning title"), choices=Title.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     commune = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(),

@@ -123,7 +123,7 @@ class CriteriaSet(RegistryRecord):
     """
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=20, choices=Title.choices)
+    title = models.CharField(_("learning title"), max_length=20, choices=Title.choices)
     name = models.CharField(_("name"), max_length=255)
     document_number = models.CharField(_("document number"), max_length=100)
     document_issuer = models.CharField(_("issued by"), max_length=200, blank=True)
@@ -238,7 +238,7 @@ class Campaign(RegistryRecord):
         OPEN = "open", _("open")
         DECIDED = "decided", _("decided")
 
-    title = models.CharField(_("title"), max_length=20, choices=Title.choices)
+    title = models.CharField(_("learning title"), max_length=20, choices=Title.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     commune = models.ForeignKey("places.Unit", on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("commune"))
