@@ -9,8 +9,9 @@ and a ``<title>``, and nothing the Content Security Policy of the settings block
 
 The neighbour commune's officer (Xã Hòa Sơn) must not open a page of Dang Kang's
 own records: every object page the Dang Kang officer reached is requested again
-as the neighbour and must answer 403 or 404 (pages shared by every commune, such
-as a criteria set, are listed in ``SHARED_ROUTES``).
+as the neighbour and must answer 403 or 404, or show nothing of Dang Kang (pages
+shared by every commune, such as a criteria set, are listed in ``SHARED_ROUTES``;
+the fund's published pages in ``PUBLIC_ROUTES``, where the anonymous crawl starts too).
 
 The dataset is the demo of ``manage.py demo`` (``load_demo``, a small synthetic
 population, ``load_extensions``), built once for the module inside a transaction
@@ -64,6 +65,9 @@ SEARCH_TEXT = "Thôn"  # typed into the search boxes of GET forms: a word of man
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 # URL patterns whose objects are shared by every commune, not records of one commune.
 SHARED_ROUTES = {"recognition/sets/<int:pk>/export.<str:fmt>"}  # criteria sets: national or provincial
+# Pages published for everyone: the fund's public statements (Nghị định 93/2019/NĐ-CP, Art. 38.4).
+PUBLIC_ROUTES = ("fund/public/",)
+PUBLIC_START_PAGES = ("fund:public_index",)  # where an anonymous visitor's crawl starts too
 
 
 class PageParser(HTMLParser):
@@ -209,9 +213,9 @@ def _query_keys(url: str) -> tuple[str, ...]:
 DOWNLOADS: set[str] = set()
 
 
-def crawl(client: Client, budget: Budget = QUICK, start: str = "/", max_pages: int = MAX_PAGES,
-          downloads: set[str] | None = None) -> Crawl:
-    """Breadth-first over the same-site links from ``start``.
+def crawl(client: Client, budget: Budget = QUICK, starts: tuple[str, ...] = ("/",),
+          max_pages: int = MAX_PAGES, downloads: set[str] | None = None) -> Crawl:
+    """Breadth-first over the same-site links from ``starts``.
 
     ``downloads``: routes known to answer with a file, fetched no more (shared
     between the personas' crawls, so that each kind of file is rendered once).
@@ -219,8 +223,8 @@ def crawl(client: Client, budget: Budget = QUICK, start: str = "/", max_pages: i
     downloads = DOWNLOADS if downloads is None else downloads
     result = Crawl()
     started = time.perf_counter()
-    queue: deque[str] = deque([start])
-    seen = {start}
+    queue: deque[str] = deque(starts)
+    seen = set(starts)
     fragments: set[str] = set()  # paths of htmx targets
     per_route: Counter[tuple[str, tuple[str, ...]]] = Counter()
     while queue and len(result.visited) < max_pages:
@@ -313,6 +317,20 @@ PERSONAS = ["admin", "krongbong", "dangkang", "hoason", "hoikh", "thuquy", "tinh
 BUDGETS = {"admin": QUICK, "dangkang": QUICK, None: QUICK}
 
 
+def _starts(username: str | None) -> tuple[str, ...]:
+    """Where a crawl starts: the home page; for anonymous visitors also the pages published for all."""
+    from django.urls import NoReverseMatch, reverse
+
+    starts = ["/"]
+    if username is None:
+        for name in PUBLIC_START_PAGES:
+            try:
+                starts.append(reverse(name))
+            except NoReverseMatch:  # a module not installed
+                pass
+    return tuple(starts)
+
+
 CRAWLS: dict[tuple[str | None, str, Budget], Crawl] = {}
 
 
@@ -321,7 +339,7 @@ def crawl_as(username: str | None, language: str = "vi", budget: Budget | None =
     budget = budget or (BUDGETS.get(username, LEAN) if language == "vi" else LEAN)
     key = (username, language, budget)
     if key not in CRAWLS:
-        CRAWLS[key] = crawl(_client(username, language), budget)
+        CRAWLS[key] = crawl(_client(username, language), budget, _starts(username))
     return CRAWLS[key]
 
 
@@ -371,7 +389,8 @@ def test_neighbour_opens_no_page_of_dang_kang(demo_site, db):
     their_paths = {urlsplit(url).path for url in theirs.visited}
     for url, route in pages.items():
         path = urlsplit(url).path
-        if path in their_paths or route in SHARED_ROUTES or not _names_a_record(path):
+        if (path in their_paths or route in SHARED_ROUTES or route.startswith(PUBLIC_ROUTES)
+                or not _names_a_record(path)):
             continue
         response = neighbour.get(url)
         if response.status_code in (403, 404):
