@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from apps.people.models import COVERAGE_BLOCK_SHIFT, COVERAGE_PERSONS, Person, SurveyCoverage, SurveyRecord
@@ -56,21 +57,54 @@ def _communes_sql(commune_ids: Iterable[int] | None, params: list) -> str:
     return f" AND c.commune_id IN ({', '.join(['%s'] * len(ids)) or 'NULL'})"
 
 
-def totals(year: int, commune_ids: Iterable[int] | None = None) -> tuple[int, int]:
-    """(persons, persons without a record of ``year``) in the communes, from the counts alone."""
+def _deficits_sql(year: int, commune_ids: Iterable[int] | None, select: str, tail: str = ""
+                  ) -> tuple[str, list]:
+    """Each block's persons (c) beside its records of ``year`` (r), in the communes."""
     tables = _tables()
+    count = tables["count"]
     params: list = [year, COVERAGE_PERSONS]
     communes = _communes_sql(commune_ids, params)
-    count = tables["count"]
     sql = (
-        f"SELECT COALESCE(SUM(c.{count}), 0), COALESCE(SUM(c.{count} - COALESCE((SELECT r.{count} "  # noqa: S608
-        f"FROM {tables['coverage']} r WHERE r.commune_id = c.commune_id AND r.block = c.block "
-        f"AND r.year = %s), 0)), 0) FROM {tables['coverage']} c WHERE c.year = %s{communes}"
+        f"SELECT {select.format(count=count)} FROM {tables['coverage']} c "  # noqa: S608 (model tables)
+        f"LEFT JOIN {tables['coverage']} r ON r.commune_id = c.commune_id AND r.block = c.block "
+        f"AND r.year = %s WHERE c.year = %s{communes}{tail.format(count=count)}"
     )
+    return sql, params
+
+
+def totals(year: int, commune_ids: Iterable[int] | None = None) -> tuple[int, int]:
+    """(persons, persons without a record of ``year``) in the communes, from the counts alone."""
+    sql, params = _deficits_sql(year, commune_ids, "COALESCE(SUM(c.{count}), 0), "
+                                "COALESCE(SUM(c.{count} - COALESCE(r.{count}, 0)), 0)")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         persons, missing = cursor.fetchone()
     return int(persons), int(missing)
+
+
+def uncovered_blocks(year: int, commune_ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
+    """[(commune, block, persons without a record of ``year``)] of the blocks that have some."""
+    sql, params = _deficits_sql(year, commune_ids,
+                                "c.commune_id, c.block, c.{count} - COALESCE(r.{count}, 0)",
+                                " AND c.{count} > COALESCE(r.{count}, 0) ORDER BY c.block")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+MAX_LISTED_BLOCKS = 64  # beyond, the blocks are read by a subquery rather than listed in the filter
+
+
+def blocks_q(year: int, commune_ids: Iterable[int] | None, blocks: list[tuple[int, int, int]]) -> Q:
+    """A filter on persons: those of the uncovered ``blocks`` (listed as id ranges when few)."""
+    if not blocks:
+        return Q(pk__in=[])
+    if len(blocks) > MAX_LISTED_BLOCKS:
+        return Q(pk__in=uncovered_person_ids(year, commune_ids))
+    condition = Q(pk__in=[])
+    for commune_id, block, _missing in blocks:
+        condition |= Q(commune_id=commune_id, pk__gte=block * BLOCK, pk__lt=(block + 1) * BLOCK)
+    return condition
 
 
 def worth_narrowing(persons: int, missing: int, matches: int) -> bool:

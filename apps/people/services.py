@@ -669,7 +669,8 @@ def filter_persons(user, persons: QuerySet[Person], *, year: int, q: str = "", c
         # read them when they are few, else test persons in order (they are then many).
         communes = _coverage_communes(user, commune, village)
         if coverage.worth_narrowing(*coverage.totals(year, communes), matches=LIST_COUNT_LIMIT + 1):
-            persons = persons.filter(pk__in=coverage.uncovered_person_ids(year, communes))
+            blocks = coverage.uncovered_blocks(year, communes)
+            persons = persons.filter(coverage.blocks_q(year, communes, blocks))
         persons = persons.exclude(Exists(records))
     else:
         condition = Q()

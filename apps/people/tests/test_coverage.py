@@ -51,8 +51,11 @@ def test_the_counts_follow_inserts_moves_and_deletes(dang_kang, krong_bong):
     assert coverage.mismatches() == []
 
 
+@pytest.mark.parametrize("listed", [coverage.MAX_LISTED_BLOCKS, 0], ids=["listed", "by subquery"])
 def test_the_filter_is_the_anti_join_for_every_persona(
-        dang_kang, krong_bong, commune_officer, district_viewer, neighbour_officer, admin_user_):
+        dang_kang, krong_bong, commune_officer, district_viewer, neighbour_officer, admin_user_, listed,
+        monkeypatch):
+    monkeypatch.setattr(coverage, "MAX_LISTED_BLOCKS", listed)
     rng = random.Random(7)
     for commune in (dang_kang, krong_bong.new["24481"]):
         for number in range(6):
