@@ -22,11 +22,6 @@ SAMPLE = Path(__file__).parent / "data" / "people-2026-sample.csv"
 
 
 @pytest.fixture
-def dang_kang(krong_bong):
-    return krong_bong.new["24454"]
-
-
-@pytest.fixture
 def home(dang_kang):
     return testing.household(dang_kang, "H001")
 

@@ -18,11 +18,6 @@ from apps.people.models import Person, SurveyCoverage, SurveyRecord
 SAMPLE = Path(__file__).parent / "data" / "people-2026-sample.csv"
 
 
-@pytest.fixture
-def dang_kang(krong_bong):
-    return krong_bong.new["24454"]
-
-
 def _without_record(user, year: int, **filters) -> list[int]:
     persons = services.filter_persons(user, services.get_persons_for_user(user), year=year, status="none",
                                       **filters)
