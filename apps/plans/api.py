@@ -546,3 +546,7 @@ def get_scorecard(request: HttpRequest, year: int, as_of: dt.date | None = None,
     rows = scorecard(request.auth, year, unit=scope_unit, as_of=as_of)
     return {"year": year, "as_of": as_of, "rows": [_score_row(row) for row in rows]}
 
+
+
+# Writing documents, targets and tasks, the cascade and the import: the same router, another module.
+from apps.plans import api_authoring  # noqa: E402, F401
