@@ -84,8 +84,12 @@ def _task(request: HttpRequest, document: Document, task_id: int) -> Task:
     return task
 
 
-def _fields(request: HttpRequest, payload: Schema, *, document: Document | None = None) -> dict[str, Any]:
-    """The fields sent, as service arguments: ids turned into the records they name (None stays None)."""
+def _fields(request: HttpRequest, payload: Schema, *, document: Document | None = None,
+            central: bool = False) -> dict[str, Any]:
+    """The fields sent, as service arguments: ids turned into the records they name (None stays None).
+
+    ``central``: a record without a unit is allowed (a document); targets and tasks need one.
+    """
     fields = payload.dict(exclude_unset=True)
     lookups = {
         "unit_id": ("unit", lambda pk: _unit(request, pk)),
@@ -105,7 +109,7 @@ def _fields(request: HttpRequest, payload: Schema, *, document: Document | None 
     for name, value in list(fields.items()):
         if value is None and name in TEXT_FIELDS:
             fields[name] = ""
-        elif value is None and name not in NULLABLE_FIELDS:
+        elif value is None and (name not in NULLABLE_FIELDS or (name == "unit" and not central)):
             raise DomainError(_("The field “%(field)s” cannot be empty."), {"field": ALIASES.get(name, name)},
                               column=ALIASES.get(name, name))
     return fields
@@ -150,7 +154,7 @@ class DocumentPatch(Schema):
 def create_document(request: HttpRequest, payload: DocumentIn) -> Status:
     """Register a document of the cascade; needs PLANS on its unit (a central one: administrators)."""
     with _api_fields(**ALIASES):
-        fields = _fields(request, payload)
+        fields = _fields(request, payload, central=True)
         fields.setdefault("unit", None)
         document = services.save_document(request.auth, None, **fields)
     return Status(201, document)
@@ -161,7 +165,7 @@ def update_document(request: HttpRequest, document_id: int, payload: DocumentPat
     """Change the fields sent; a parent closing a cycle in the cascade is refused on ``parent_id``."""
     document = services.get_document_for_user(request.auth, document_id)
     with _api_fields(**ALIASES):
-        return services.save_document(request.auth, document, **_fields(request, payload))
+        return services.save_document(request.auth, document, **_fields(request, payload, central=True))
 
 
 # --- targets ---------------------------------------------------------------------------------
@@ -212,7 +216,7 @@ def create_target(request: HttpRequest, document_id: int, payload: TargetIn) -> 
     """Add a target to a document the caller reads, on a unit where the caller holds PLANS."""
     document = services.get_document_for_user(request.auth, document_id)
     with _api_fields(**ALIASES):
-        fields = _fields(request, payload)
+        fields = _fields(request, payload, central=True)  # no unit: the document's
         if fields.get("unit") is None:
             fields["unit"] = _document_unit(document)
         target = services.save_target(request.auth, document, None, **fields)
@@ -269,7 +273,7 @@ def _task_out(request: HttpRequest, task: Task) -> Task:
 
 def _save_task(request: HttpRequest, document: Document, task: Task | None, payload: Schema) -> Task:
     with _api_fields(**ALIASES):
-        fields = _fields(request, payload, document=document)
+        fields = _fields(request, payload, document=document, central=task is None)  # new: a default unit
         if task is None and fields.get("unit") is None:
             parent = fields.get("parent")
             fields["unit"] = parent.unit if parent is not None else _document_unit(document)

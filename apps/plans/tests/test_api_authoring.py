@@ -172,6 +172,8 @@ def test_a_patch_cannot_empty_a_required_field(commune_officer, world):
     url = f"{URL}/tasks/{world['dk_open'].pk}"
     response = _send(client_for(commune_officer), "patch", url, {"title": None})
     assert response.status_code == 400 and _fields(response) == ["title"]
+    no_unit = _send(client_for(commune_officer), "patch", url, {"unit_id": None})
+    assert no_unit.status_code == 400 and _fields(no_unit) == ["unit_id"]
 
 
 # --- cascade ----------------------------------------------------------------------------------------
