@@ -20,13 +20,13 @@ denominator are kept, so "22,796 of 31,751 households" is reproduced exactly.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from apps.metrics.registry import Value, register
+from apps.metrics.rollup import roll_up as shared_roll_up
 from apps.organisations.models import Organisation
 from apps.people.models import Clan, Household, Person, Status, SurveyRecord
 from apps.places.models import Unit, UnitKind
@@ -69,22 +69,7 @@ def _grouped(queryset: QuerySet, unit_field: str) -> dict[int, int]:
 
 def roll_up(counts: dict[int, int]) -> dict[int, int]:
     """Counts by lowest unit added to every unit above it (by path), for the kinds of ``UNIT_KINDS``."""
-    if not counts:
-        return {}
-    paths = dict(Unit.objects.filter(pk__in=list(counts)).values_list("pk", "path"))
-    wanted: set[str] = set()
-    for path in paths.values():
-        parts = path.strip("/").split("/")
-        wanted.update("/" + "/".join(parts[:end]) + "/" for end in range(2, len(parts) + 1))
-    ids = dict(Unit.objects.filter(path__in=wanted, kind__in=UNIT_KINDS).values_list("path", "pk"))
-    totals: dict[int, int] = defaultdict(int)
-    for unit_id, count in counts.items():
-        parts = paths[unit_id].strip("/").split("/")
-        for end in range(2, len(parts) + 1):
-            ancestor = ids.get("/" + "/".join(parts[:end]) + "/")
-            if ancestor is not None:
-                totals[ancestor] += count
-    return dict(totals)
+    return shared_roll_up(counts, UNIT_KINDS)
 
 
 def subjects(title: str, year: int) -> dict[int, int]:
