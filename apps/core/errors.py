@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,3 +65,13 @@ class ImportFailed(Exception):
     def __init__(self, errors: list[DomainError]) -> None:
         self.errors = errors
         super().__init__("\n".join(error.bilingual() for error in errors))
+
+
+@contextmanager
+def fields_renamed(names: Mapping[str, str]) -> Iterator[None]:
+    """Report a refused column under the name the client sent (``unit`` → ``unit_id`` in the API)."""
+    try:
+        yield
+    except DomainError as error:
+        error.column = names.get(error.column or "", error.column)
+        raise

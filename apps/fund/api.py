@@ -11,8 +11,6 @@ the public statement shows (persons named with consent, beneficiaries by initial
 
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Literal
 
 from django.db.models import Prefetch, QuerySet
@@ -24,7 +22,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictFloat, StrictInt, StrictStr
 
 from apps.accounts.scope import scope_for
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, fields_renamed
 from apps.fund import programmes, services
 from apps.fund import statement as disclosure
 from apps.fund.api_expenses import router as expenses_router
@@ -57,15 +55,6 @@ router = Router(tags=["fund"])
 # The services name the model's fields; the API's clients send ids.
 API_FIELDS = {"donor_person": "donor_person_id", "donor_organisation": "donor_organisation_id",
               "beneficiary_person": "beneficiary_person_id"}
-
-
-@contextmanager
-def _api_field_names() -> Iterator[None]:
-    try:
-        yield
-    except DomainError as error:
-        error.column = API_FIELDS.get(error.column or "", error.column)
-        raise
 
 
 # --- schemas -----------------------------------------------------------------------------------
@@ -411,7 +400,7 @@ def create_donation(request: HttpRequest, fund_id: int, payload: DonationIn) -> 
     """Record a donation and issue its receipt; needs the FUND capability."""
     fund = _fund(request, fund_id)
     data = payload.dict()
-    with _api_field_names():
+    with fields_renamed(API_FIELDS):
         donation = services.post_donation(
             request.auth, fund, amount=data["amount"], date=data["date"], donor_name=data["donor_name"],
             donor_person=data["donor_person_id"],
@@ -498,7 +487,7 @@ def propose_disbursement(request: HttpRequest, fund_id: int, programme_id: int,
     fund = _fund(request, fund_id)
     programme = get_object_or_404(services.programmes_for(request.auth).filter(fund=fund), pk=programme_id)
     data = payload.dict()
-    with _api_field_names():
+    with fields_renamed(API_FIELDS):
         item = services.propose_disbursement(
             request.auth, programme, amount=data["amount"], beneficiary_person=data["beneficiary_person_id"],
             beneficiary_name=data["beneficiary_name"], method=data["method"], note=data["note"])

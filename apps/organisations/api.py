@@ -7,8 +7,6 @@ the unit (403) and refuses bad input (400, naming the field).
 
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
@@ -16,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, fields_renamed
 from apps.organisations import services
 from apps.organisations.models import Organisation, OrganisationKind
 from apps.places.api import READ_ERRORS, WRITE_ERRORS, paginated
@@ -97,16 +95,6 @@ router = Router(tags=["organisations"])
 API_FIELDS = {"unit": "unit_id", "parent": "parent_id"}
 
 
-@contextmanager
-def _api_field_names() -> Iterator[None]:
-    """Report a refused ``unit``/``parent`` as the ``unit_id``/``parent_id`` the client sent."""
-    try:
-        yield
-    except DomainError as error:
-        error.column = API_FIELDS.get(error.column or "", error.column)
-        raise
-
-
 def _unit(unit_id: int) -> Unit:
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
@@ -164,7 +152,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
 @router.post("/organisations", response={201: OrganisationOut, **WRITE_ERRORS})
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
     """Register an organisation; needs the "edit" capability on its unit."""
-    with _api_field_names():
+    with fields_renamed(API_FIELDS):
         organisation = services.create_organisation(request.auth, **_changes(request, payload))
     return Status(201, services.get_organisation_for_user(request.auth, organisation.pk))
 
@@ -181,7 +169,7 @@ def update_organisation(
 ) -> Organisation:
     """Change the fields sent; needs the "edit" capability on the unit (and the new unit)."""
     organisation = services.get_organisation_for_user(request.auth, organisation_id)
-    with _api_field_names():
+    with fields_renamed(API_FIELDS):
         services.update_organisation(request.auth, organisation, **_changes(request, payload))
     return services.get_organisation_for_user(request.auth, organisation.pk)
 

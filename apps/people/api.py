@@ -16,8 +16,6 @@ personal data of registered persons is logged (``audit.record_access``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Literal
 
 from django.db.models import Count, QuerySet
@@ -30,7 +28,7 @@ from apps.accounts import audit
 from apps.accounts.models import AuditEntry
 from apps.accounts.roles import PERSONAL_DATA
 from apps.accounts.scope import Scope, scope_for
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, fields_renamed
 from apps.people import services
 from apps.people.ethnicities import NAMES as ETHNIC_NAMES
 from apps.people.models import Disability, EnrolledLevel, Household, Person, Relation, Sex, SurveyRecord
@@ -199,16 +197,6 @@ class PersonPatch(Schema):
 router = Router(tags=["population registry"])
 
 
-@contextmanager
-def _api_field_names() -> Iterator[None]:
-    """Report a refused column under the field the client sent."""
-    try:
-        yield
-    except DomainError as error:
-        error.column = API_FIELDS.get(error.column or "", error.column)
-        raise
-
-
 def _page(queryset: QuerySet, filters: PageQuery) -> tuple[list, int]:
     start = (filters.page - 1) * filters.page_size
     return list(queryset[start:start + filters.page_size]), queryset.order_by().count()
@@ -287,7 +275,7 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> d
 @router.post("/households", response={201: HouseholdOut, **WRITE_ERRORS})
 def create_household(request: HttpRequest, payload: HouseholdIn) -> Status:
     """Register a household in a village; needs the "edit" capability on the village."""
-    with _api_field_names():
+    with fields_renamed(API_FIELDS):
         village = _visible_unit(request, payload.village_id, UnitKind.VILLAGE, "village_id")
         household = services.create_household(request.auth, commune=village.parent, village=village,
                                               code=payload.code, address=payload.address)
@@ -306,7 +294,7 @@ def update_household(request: HttpRequest, household_id: int, payload: Household
     """Change the fields sent; moving to another village of the commune moves the members too."""
     household = services.get_household_for_user(request.auth, household_id)
     changes = payload.dict(exclude_unset=True)
-    with _api_field_names():
+    with fields_renamed(API_FIELDS):
         if "village_id" in changes:
             village_id = changes.pop("village_id")
             if village_id is None:
@@ -413,7 +401,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status:
     if household is None:
         raise DomainError(_("No household you may see has the id %(id)s."), {"id": household_id},
                           column="household_id")
-    with _api_field_names():
+    with fields_renamed(API_FIELDS):
         person = services.create_person(request.auth, household,
                                         **_person_changes(request, household.commune, data))
     person = _person(request, person.pk)
@@ -431,7 +419,7 @@ def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> dict[str, Any]:
     """Change the fields sent (the household stays); needs the "edit" capability on the village."""
     person = _person(request, person_id)
-    with _api_field_names():
+    with fields_renamed(API_FIELDS):
         changes = _person_changes(request, person.commune, payload.dict(exclude_unset=True))
         services.update_person(request.auth, person, **changes)
     person = _person(request, person.pk)
@@ -459,6 +447,6 @@ def put_survey(request: HttpRequest, person_id: int, year: int, payload: SurveyI
     """
     person = _person(request, person_id)
     existed = SurveyRecord.objects.filter(person=person, year=year).exists()
-    with _api_field_names():
+    with fields_renamed(API_FIELDS):
         record = services.record_survey(request.auth, person, year, **payload.dict())
     return Status(200 if existed else 201, _survey_out(record))

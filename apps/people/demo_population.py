@@ -43,7 +43,7 @@ from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 
 # The same SQLite page cache and bulk-load steps as large imports.
-from apps.people.importing.sql import bulk_load, tuned_connection
+from apps.people.importing.sql import Writer, bulk_load, tuned_connection
 from apps.people.models import (
     COPIED_FROM_PERSON,
     Clan,
@@ -393,34 +393,11 @@ class _Ids:
 
 # --- writing ---------------------------------------------------------------------------------------
 
-class _Writer:
-    """Inserts tuples set-wise within the caller's transaction (COPY or executemany)."""
+class _Writer(Writer):
+    """The import's writer (ids from the tables' own sequences); rows inserted as demo data."""
 
     def __init__(self) -> None:
-        self.vendor = connection.vendor
-        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
-        self.next_id: dict[str, int] = {}
-
-    def allocate(self, model: type[Model], count: int) -> Sequence[int]:
-        """``count`` new primary keys of the model's table, never used before."""
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                # From the table's own sequence: safe beside other writers.
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                               [table, count])
-                return [row[0] for row in cursor.fetchall()]
-            start = self.next_id.get(table)
-            if start is None:
-                # SQLite: the transaction holds the database's write lock (BEGIN IMMEDIATE),
-                # so no other writer takes these ids; AUTOINCREMENT keeps the highest in sqlite_sequence.
-                cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-                highest = cursor.fetchone()[0] or 0
-                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                row = cursor.fetchone()
-                start = max(highest, row[0] if row else 0) + 1
-        self.next_id[table] = start + count
-        return range(start, start + count)
+        super().__init__(timezone.now())
 
     def insert(self, model: type[Model], columns: Sequence[str], rows: list[tuple]) -> None:
         """Insert ``rows`` (values of ``columns``, then is_demo, created_at, updated_at)."""

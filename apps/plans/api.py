@@ -9,8 +9,6 @@ bad input (400, naming the field). Values of targets and scores are JSON numbers
 """
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Literal
 
@@ -20,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from apps.accounts.scope import scope_for
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, fields_renamed
 from apps.organisations.models import Organisation
 from apps.places.api import READ_ERRORS, WRITE_ERRORS, InputErrors, paginated
 from apps.plans import services
@@ -48,14 +46,9 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-@contextmanager
-def _api_fields(**aliases: str) -> Iterator[None]:
+def _api_fields(**aliases: str):
     """Report a refused field by the name the client sent (``completed_on`` → ``on``)."""
-    try:
-        yield
-    except DomainError as error:
-        error.column = aliases.get(error.column or "", error.column)
-        raise
+    return fields_renamed(aliases)
 
 
 # --- documents ----------------------------------------------------------------------------
