@@ -432,23 +432,3 @@ def test_missing_records_answer_404(demo_site, db):
             broken.append(f"{missing} ({route}): {status}")
     assert routes_done
     assert not broken, "\n".join(broken)
-
-
-def test_unreached_pages(demo_site, db):
-    """The URL patterns no persona's crawl reached (printed with -s: pages without a link to them)."""
-    from django.urls import get_resolver
-
-    def routes(resolver, prefix=""):
-        for pattern in resolver.url_patterns:
-            if hasattr(pattern, "url_patterns"):
-                yield from routes(pattern, prefix + str(pattern.pattern))
-            else:
-                yield prefix + str(pattern.pattern)
-
-    reached = {route for result in CRAWLS.values()
-               for route in (*result.routes.values(), *result.skipped.values())}
-    if not reached:
-        pytest.skip("run with the crawls")
-    unreached = sorted(route for route in routes(get_resolver())
-                       if not route.startswith(("admin/", "api/", "i18n/")) and route not in reached)
-    print("unreached:\n  " + "\n  ".join(unreached))
