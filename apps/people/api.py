@@ -1,4 +1,5 @@
-"""The API of the population registry: ``/api/v1/households…`` and ``/api/v1/persons…``.
+"""The API of the population registry: ``/api/v1/households…``, ``/api/v1/persons…`` and
+``/api/v1/clans…`` (read only: clans are registered, renamed and merged on the pages).
 
 Reading is limited to the caller's scope (404 outside it, as if the record did
 not exist). Writing goes through ``apps.people.services``, which checks the
@@ -10,7 +11,9 @@ Personal data (names, birth dates, ethnicity, disability, clan, national id,
 addresses; Luật 91/2025/QH15, NĐ 356/2025/NĐ-CP) is returned only for villages
 where the caller holds the "personal data" capability (``personal`` tells which
 rows carry it); lists mask the national id. Every response that carries
-personal data of registered persons is logged (``audit.record_access``).
+personal data of registered persons is logged (``audit.record_access``). A clan's
+name and counts are not personal data; who belongs to it is, so the clan routes
+return counts and figures, never members.
 """
 
 from __future__ import annotations
@@ -29,9 +32,18 @@ from apps.accounts.models import AuditEntry
 from apps.accounts.roles import PERSONAL_DATA
 from apps.accounts.scope import Scope, scope_for
 from apps.core.errors import DomainError, fields_renamed
-from apps.people import services
+from apps.people import clans, services
 from apps.people.ethnicities import NAMES as ETHNIC_NAMES
-from apps.people.models import Disability, EnrolledLevel, Household, Person, Relation, Sex, SurveyRecord
+from apps.people.models import (
+    Clan,
+    Disability,
+    EnrolledLevel,
+    Household,
+    Person,
+    Relation,
+    Sex,
+    SurveyRecord,
+)
 from apps.people.models import Status as Presence
 from apps.places.api import MAX_PAGE_SIZE, READ_ERRORS, WRITE_ERRORS, InputErrors
 from apps.places.models import Unit, UnitKind
@@ -192,6 +204,74 @@ class PersonPatch(Schema):
     relation: RelationCode | None = None
     clan: str | None = None
     national_id: str | None = None
+
+
+class ClanFilters(PageQuery):
+    commune: int | None = Field(None, description="Id of the commune.")
+    q: str | None = Field(None, description=(
+        "A word of the clan's name, or its beginning; case and Vietnamese diacritics are ignored "
+        "(\"nguyen\" finds \"Nguyễn\")."))
+    year: int | None = Field(None, ge=1990, le=2100, description=(
+        "The survey year of the counts; the latest survey year when left out."))
+
+
+class ClanOut(Schema):
+    id: int
+    name: str
+    commune_id: int
+    commune_code: str
+    commune_name: str
+    year: int = Field(description="The survey year of the counts.")
+    members: int = Field(description="Persons of the clan present in the survey of the year.")
+    households: int = Field(description="Households with at least one of those members.")
+    is_demo: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ClanPage(Schema):
+    items: list[ClanOut]
+    count: int
+
+
+class ClanYearQuery(Schema):
+    year: int | None = Field(None, ge=1990, le=2100, description=(
+        "The survey year of the figures; the latest survey year when left out."))
+
+
+class AgeBandOut(Schema):
+    band: str = Field(description="Ages in the survey year (year − year of birth), e.g. 6-10.")
+    members: int
+    enrolled: int
+    not_enrolled: int
+
+
+class ClanLiteracyOut(Schema):
+    rule_set: str = Field(description="The PCGD–XMC rule set whose counting and literacy conditions apply.")
+    ages: str
+    counted: int = Field(description="Members aged 15–60 the rule set counts (present, able to learn).")
+    literate_level1: int = Field(description="Of them, literate at level 1 or 2.")
+    literate_level2: int
+    literate_level1_percent: float | None
+    literate_level2_percent: float | None
+
+
+class ClanTitleOut(Schema):
+    year: int
+    status: str
+    result: str
+    passed: bool | None
+
+
+class ClanDetailOut(ClanOut):
+    registered_persons: int = Field(description="Persons linked to the clan, whatever their status or year.")
+    age_bands: list[AgeBandOut]
+    literacy: ClanLiteracyOut | None = Field(description="Null when no PCGD–XMC rule set is valid that year.")
+    learning_families_registered: int = Field(
+        description="Households of the clan registered in the year's “Gia đình học tập” campaigns.")
+    learning_families_recognised: int
+    titles: list[ClanTitleOut] = Field(
+        description="The clan's “Dòng họ học tập” registrations, newest first.")
 
 
 router = Router(tags=["population registry"])
@@ -450,3 +530,63 @@ def put_survey(request: HttpRequest, person_id: int, year: int, payload: SurveyI
     with fields_renamed(API_FIELDS):
         record = services.record_survey(request.auth, person, year, **payload.dict())
     return Status(200 if existed else 201, _survey_out(record))
+
+
+# --- clans -----------------------------------------------------------------------------------------
+
+def _survey_year(year: int | None) -> int:
+    if year is not None:
+        return year
+    years = services.survey_years()
+    return years[0] if years else timezone.localdate().year
+
+
+def _clan_out(clan: Clan, year: int, counts: clans.ClanCounts) -> dict[str, Any]:
+    return {
+        "id": clan.pk, "name": clan.name, "commune_id": clan.commune_id, "commune_code": clan.commune.code,
+        "commune_name": clan.commune.name, "year": year, "members": counts.members,
+        "households": counts.households, "is_demo": clan.is_demo, "created_at": clan.created_at,
+        "updated_at": clan.updated_at,
+    }
+
+
+@router.get("/clans", response={200: ClanPage, **LIST_ERRORS})
+def list_clans(request: HttpRequest, filters: Query[ClanFilters]) -> dict[str, Any]:
+    """The clans (dòng họ) of the communes the caller may see, by commune and name, with the members
+    present in the survey year and their households."""
+    found = clans.get_clans_for_user(request.auth)
+    commune = _visible_unit(request, filters.commune, UnitKind.COMMUNE, "commune")
+    if commune is not None:
+        found = found.filter(commune=commune)
+    if filters.q:
+        found = clans.search(found, filters.q)
+    year = _survey_year(filters.year)
+    items, count = _page(found.order_by("commune__name", "name", "pk"), filters)
+    counts = clans.clan_counts([clan.pk for clan in items], year)
+    return {"items": [_clan_out(clan, year, counts.get(clan.pk, clans.ClanCounts())) for clan in items],
+            "count": count}
+
+
+@router.get("/clans/{clan_id}", response={200: ClanDetailOut, **READ_ERRORS, 422: InputErrors})
+def get_clan(request: HttpRequest, clan_id: int, query: Query[ClanYearQuery]) -> dict[str, Any]:
+    """One clan with its learning figures of a survey year; 404 when the caller may not see it."""
+    clan = clans.get_clan_for_user(request.auth, clan_id)
+    year = _survey_year(query.year)
+    figures = clans.clan_figures(request.auth, clan, year)
+    literacy = figures.literacy
+    return {
+        **_clan_out(clan, year, clans.ClanCounts(figures.members, figures.households)),
+        "registered_persons": figures.registered,
+        "age_bands": [{"band": band.band, "members": band.members, "enrolled": band.enrolled,
+                       "not_enrolled": band.not_enrolled} for band in figures.bands],
+        "literacy": None if literacy is None else {
+            "rule_set": literacy.rule_set, "ages": str(clans.LITERACY_AGES), "counted": literacy.counted,
+            "literate_level1": literacy.level1, "literate_level2": literacy.level2,
+            "literate_level1_percent": literacy.level1_share,
+            "literate_level2_percent": literacy.level2_share,
+        },
+        "learning_families_registered": figures.families_registered,
+        "learning_families_recognised": figures.families_recognised,
+        "titles": [{"year": title.year, "status": title.status, "result": title.result,
+                    "passed": title.passed} for title in figures.titles],
+    }

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.people.ethnicities import ETHNICITY_CHOICES
-from apps.people.models import Disability, EnrolledLevel, Relation, Sex, Status
+from apps.people.models import Clan, Disability, EnrolledLevel, Relation, Sex, Status
 from apps.people.services import AGE_BANDS
 from apps.places.models import Unit
 
@@ -69,6 +69,52 @@ class HouseholdFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["commune"].widget.choices = ANY + [(unit.pk, unit.name) for unit in communes]
         self.fields["village"].widget.choices = ANY + [(unit.pk, unit.name) for unit in villages]
+
+
+class ClanFilterForm(forms.Form):
+    """The filters of the clan list: a name (any case, with or without diacritics), commune, year."""
+
+    q = forms.CharField(label=_("Clan name"), required=False, max_length=100)
+    year = forms.TypedChoiceField(label=_("Survey year"), required=False, coerce=int, empty_value=None)
+    commune = forms.IntegerField(label=_("Commune"), required=False,
+                                 widget=forms.Select(attrs={"data-autosubmit": ""}))
+
+    def __init__(self, *args, years: list[int], communes: list[Unit], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["commune"].widget.choices = ANY + [(unit.pk, unit.name) for unit in communes]
+
+
+class ClanForm(forms.Form):
+    """Register a clan (the commune is chosen among those the user may edit) or rename one."""
+
+    commune = UnitChoiceField(label=_("Commune"), queryset=Unit.objects.none())
+    name = forms.CharField(label=_("Clan name"), max_length=100,
+                           help_text=_("Unique inside the commune, whatever the case."))
+
+    def __init__(self, *args, communes=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if communes is None:  # renaming: the commune stays
+            del self.fields["commune"]
+        else:
+            self.fields["commune"].queryset = communes
+
+
+class ClanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Clan) -> str:
+        return obj.name
+
+
+class ClanMergeForm(forms.Form):
+    """Merge this clan into another clan of its commune; this one is removed."""
+
+    into = ClanChoiceField(label=_("Merge into"), queryset=Clan.objects.none(),
+                           help_text=_("Its members join that clan, and this clan is removed."))
+    confirm = forms.BooleanField(label=_("I have checked that both are the same clan."))
+
+    def __init__(self, *args, clan: Clan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = Clan.objects.filter(commune_id=clan.commune_id).exclude(pk=clan.pk)
 
 
 class HouseholdForm(forms.Form):
