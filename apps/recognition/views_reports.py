@@ -3,19 +3,29 @@
 Registered against recognised, the share of subjects holding each title and the
 targets of QĐ 281, QĐ 387 and QĐ 677 (``apps.recognition.report``), for the unit
 and the units directly below it that the user may see; 404 outside the scope.
+
+The export of a commune or village answers at once; a district's or province's
+(a row per commune below it, every decision of the year) is built by a background
+report job (``apps.core.report_jobs``, kind ``recognition_annual``): the download
+redirects to the job's page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scope import scope_for
+from apps.core import report_jobs
 from apps.places.models import Unit, UnitKind
 from apps.recognition import exports
 from apps.recognition.models import Campaign
@@ -27,6 +37,9 @@ FORMATS = {
     "pdf": "application/pdf",
 }
 REPORT_KINDS = (UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.VILLAGE)
+BACKGROUND_KINDS = (UnitKind.PROVINCE, UnitKind.DISTRICT)
+JOB_KIND = "recognition_annual"
+RENDERERS = {"xlsx": exports.annual_xlsx, "pdf": exports.annual_pdf}
 
 
 def _year(request: HttpRequest) -> int:
@@ -92,14 +105,43 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _filename(unit: Unit, year: int, fmt: str) -> str:
+    return f"mo-hinh-hoc-tap-{year}-{unit.code}.{fmt}"
+
+
+def check_annual_report(user, params: dict[str, Any]) -> Unit:
+    """Run when the job starts, again in the worker (the role may have gone) and at each download."""
+    unit = get_object_or_404(Unit, pk=int(params["unit"]))
+    if unit.kind not in BACKGROUND_KINDS:
+        raise Http404("Only the reports of districts and provinces are built in the background.")
+    if not scope_for(user).covers(unit):
+        raise PermissionDenied(_("You do not have access to this unit."))
+    return unit
+
+
+def build_annual_report(user, params: dict[str, Any], fmt: str) -> report_jobs.BuiltReport:
+    unit, year = get_object_or_404(Unit, pk=int(params["unit"])), int(params["year"])
+    content = RENDERERS[fmt](user, unit, year, dt.date.fromisoformat(params["date"]))
+    return report_jobs.BuiltReport(content, _filename(unit, year, fmt), FORMATS[fmt])
+
+
+report_jobs.register(report_jobs.ReportKind(
+    name=JOB_KIND, label=_("Annual report of learning models"), formats=tuple(FORMATS),
+    check=check_annual_report, build=build_annual_report,
+))
+
+
 @login_required
 def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("Unknown format.")
     unit, year = report_unit(request), _year(request)
-    render_file = exports.annual_xlsx if fmt == "xlsx" else exports.annual_pdf
+    if unit.kind in BACKGROUND_KINDS:
+        params = {"unit": unit.pk, "year": year, "date": timezone.localdate().isoformat()}
+        job = report_jobs.start_report(request.user, JOB_KIND, params, fmt)
+        return redirect("report_job", job.pk)
     response = HttpResponse(
-        render_file(request.user, unit, year, timezone.localdate()), content_type=FORMATS[fmt]
+        RENDERERS[fmt](request.user, unit, year, timezone.localdate()), content_type=FORMATS[fmt]
     )
-    response["Content-Disposition"] = f'attachment; filename="mo-hinh-hoc-tap-{year}-{unit.code}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename(unit, year, fmt)}"'
     return response
