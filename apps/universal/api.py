@@ -6,6 +6,10 @@ see, and the groupings (district, province) they cover whose communes were all
 computed. The second returns one commune with its splits by sex, by Kinh and
 minorities and by ethnic group. A unit outside the scope answers 404, as if it did
 not exist; a year without a rule set answers 400.
+
+Both read the metrics cache (``reports.selection``, ``engine.cached_year``), like
+the pages: after a change of the registry they answer the figures of before the
+change until the background recomputation ends.
 """
 
 from __future__ import annotations

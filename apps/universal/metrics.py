@@ -11,6 +11,11 @@ year's result for the others (each served once) instead of computing it ten
 times. The kept result is dropped when a registry record is saved or deleted
 through the ORM, after ``KEEP_SECONDS``, or when the metric that computed it has
 been marked stale again since (a bulk writer's ``data_changed``).
+
+The pages, the API and the downloads read these metrics back as the engine's
+result (``engine.cached.cached_year``), so ``Value.data`` keeps everything the
+engine's judgement needs besides the counts: the splits, the ĐBKK flag and the
+rule set.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Pages of PCGD–XMC: the communes of a unit and year, one commune, two years, the persons behind a rate."""
+"""Pages of PCGD–XMC: the communes of a unit and year, one commune, two years, the persons behind a rate.
+
+The figures come from the metrics cache through ``reports.selection`` and carry
+the time they were computed; the persons behind a rate are a live query of the
+registry (``engine.indicator_members``), since the cache holds counts only.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from apps.universal import attestation
 from apps.universal.reports import presentation
 from apps.universal.reports.selection import (
     chosen_unit,
-    commune_result,
+    commune_year,
     commune_years,
     select,
     top_units,
@@ -101,6 +106,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if selection.result is not None:
         rule_set = selection.result.rule_set
         context.update({
+            "computed_at": selection.computed_at, "recomputing": selection.recomputing,
             "rule_set": rule_set, "standards": list(rule_set.standards.values()),
             "rows": _rows(selection, rule_set), "grouping_rows": _grouping_rows(selection, rule_set),
         })
@@ -118,13 +124,15 @@ def commune(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     context = {"commune": unit, "year": year, "can_edit": can_edit(request.user, unit),
                "personal": sees_personal_data(request.user, unit)}
     try:
-        result, rule_set = commune_result(unit, year)
+        year_result = commune_year(unit, year)
         standards, general = attestation.checklist_status(unit, year)
     except DomainError as error:
         context["error"] = error.localized()
         return render(request, "universal/commune.html", context)
+    result, rule_set = year_result.commune(unit), year_result.rule_set
     attested = {block.standard: block.attested_level for block in standards}
-    context.update({"result": result, "rule_set": rule_set, "checklist": standards, "general": general})
+    context.update({"result": result, "rule_set": rule_set, "checklist": standards, "general": general,
+                    "computed_at": year_result.computed_at, "recomputing": year_result.recomputing})
     if result is not None:
         context.update({
             "standards": presentation.standard_views(result, rule_set, attested),

@@ -17,15 +17,19 @@ from apps.universal.rules import RuleSet, rule_set_for
 Communes = QuerySet[Unit] | Iterable[Unit | int]
 
 
+def commune_ids(communes: Communes | None) -> set[int] | None:
+    """The ids of the asked communes (a queryset, units or ids); None: every commune."""
+    if communes is None:
+        return None
+    if isinstance(communes, QuerySet):
+        return set(communes.values_list("pk", flat=True))
+    return {item if isinstance(item, int) else item.pk for item in communes}
+
+
 def _commune_filter(communes: Communes | None) -> tuple[Q | None, set[int] | None]:
     """The filter on survey records for the asked communes, and their ids (None: all communes)."""
-    if communes is None:
-        return None, None
-    if isinstance(communes, QuerySet):
-        ids = set(communes.values_list("pk", flat=True))
-    else:
-        ids = {item if isinstance(item, int) else item.pk for item in communes}
-    return Q(commune_id__in=ids), ids
+    ids = commune_ids(communes)
+    return (None, None) if ids is None else (Q(commune_id__in=ids), ids)
 
 
 def special_difficulty_flags(year: int, commune_ids: Iterable[int]) -> dict[int, bool]:

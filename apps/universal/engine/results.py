@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
@@ -92,10 +93,21 @@ class GroupingResult:
 
 @dataclass
 class YearResult:
+    """A survey year's communes and groupings.
+
+    ``computed_at`` and ``recomputing`` say how fresh figures read from the
+    metrics cache are (``engine.cached.cached_year``): the oldest time the rows
+    read were computed, and whether the data changed since and the figures are
+    being recomputed. A result of ``compute_year`` has just been computed:
+    ``computed_at`` is None.
+    """
+
     year: int
     rule_set: RuleSet
     communes: list[CommuneResult]
     groupings: list[GroupingResult]
+    computed_at: dt.datetime | None = None
+    recomputing: bool = False
 
     def commune(self, unit: Unit | int) -> CommuneResult | None:
         pk = unit if isinstance(unit, int) else unit.pk

@@ -6,6 +6,12 @@ the 2025 map after; ``places.services.survey_date``) inside the user's scope and
 under the chosen unit; the grouping rows (district, province) only for units the
 user covers whose communes are all computed, so that a partial province never
 appears as a province.
+
+The figures are read from the metrics cache (``engine.cached_year``): the
+counts the engine computed per commune, with the time they were computed and
+whether they are being recomputed after a change of the registry; levels and
+groupings are judged on them by the engine's functions. ``manage.py pcgd``
+alone computes afresh from the registry (``engine.compute_year``).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -22,6 +29,9 @@ from apps.accounts.roles import VIEW
 from apps.accounts.scope import Scope, scope_for
 from apps.places.models import REFORM_DATE, Unit, UnitKind, UnitLink
 from apps.places.services import survey_date
+
+if TYPE_CHECKING:
+    from apps.universal.engine import YearResult
 
 
 def year_date(year: int) -> dt.date:
@@ -74,25 +84,33 @@ class Selection:
     year: int
     unit: Unit | None
     communes: list[Unit]
-    result: object | None  # engine.YearResult, None when there is no commune to compute
+    result: YearResult | None  # None when there is no commune to compute
     groupings: list = dataclasses.field(default_factory=list)
     former_districts: list = dataclasses.field(default_factory=list)  # since 2025, see former_districts()
 
     def commune_result(self, commune: Unit):
         return self.result.commune(commune) if self.result is not None else None
 
+    @property
+    def computed_at(self) -> dt.datetime | None:
+        return self.result.computed_at if self.result is not None else None
+
+    @property
+    def recomputing(self) -> bool:
+        return self.result is not None and self.result.recomputing
+
 
 def select(user, year: int, unit: Unit | None = None) -> Selection:
-    """The engine's result for the user's communes under ``unit``, with the groupings they may see.
+    """The cached result of the user's communes under ``unit``, with the groupings they may see.
 
     Raises ``rules.RuleSetError`` (a ``DomainError``) when no rule set covers the year.
     """
-    from apps.universal.engine import compute_year
+    from apps.universal.engine import cached_year
 
     communes = communes_for(user, year, unit)
     if not communes:
         return Selection(year, unit, [], None)
-    result = compute_year(year, communes=communes)
+    result = cached_year(year, communes=communes)
     scope = scope_for(user, VIEW)
     groupings = [g for g in result.groupings if grouping_is_visible(scope, g.unit, unit)]
     return Selection(year, unit, communes, dataclasses.replace(result, groupings=groupings), groupings,
@@ -142,13 +160,20 @@ class YearColumn:
     result: object | None = None
     rule_set: object | None = None
     error: str = ""
+    computed_at: dt.datetime | None = None
+    recomputing: bool = False
+
+
+def commune_year(commune: Unit, year: int) -> YearResult:
+    """The cached result of one commune's year, with when it was computed (no commune without records)."""
+    from apps.universal.engine import cached_year
+
+    return cached_year(year, communes=[commune])
 
 
 def commune_result(commune: Unit, year: int):
-    """The engine's result for one commune (``None`` without survey records) and the rule set used."""
-    from apps.universal.engine import compute_year
-
-    result = compute_year(year, communes=[commune])
+    """The cached result of one commune (``None`` without survey records) and the rule set used."""
+    result = commune_year(commune, year)
     return result.commune(commune), result.rule_set
 
 
@@ -161,8 +186,11 @@ def commune_years(commune: Unit, years: list[int]) -> list[YearColumn]:
         column = YearColumn(year, commune.in_force_on(year_date(year)))
         if column.in_force:
             try:
-                column.result, column.rule_set = commune_result(commune, year)
+                result = commune_year(commune, year)
             except DomainError as error:
                 column.error = error.localized()
+            else:
+                column.result, column.rule_set = result.commune(commune), result.rule_set
+                column.computed_at, column.recomputing = result.computed_at, result.recomputing
         columns.append(column)
     return columns
