@@ -159,6 +159,11 @@ def _running_twin(user, kind_name: str, fmt: str, unit: Unit | None, params: dic
 # --- reading ----------------------------------------------------------------------------
 
 
+def is_stalled(job: ReportJob) -> bool:
+    """Unfinished for longer than any report takes: no worker is running it (stopped, or never started)."""
+    return job.is_running and job.created_at < timezone.now() - REUSE_WINDOW
+
+
 def jobs_for(user) -> QuerySet[ReportJob]:
     """The jobs a user may open: their own; every job for a system administrator."""
     if not user.is_authenticated:

@@ -12,7 +12,9 @@ from apps.core.models import ReportJob
 
 
 def _job_context(job: ReportJob) -> dict:
-    return {"job": job, "label": report_jobs.kind_label(job.kind)}
+    stalled = report_jobs.is_stalled(job)
+    return {"job": job, "label": report_jobs.kind_label(job.kind), "stalled": stalled,
+            "polling": job.is_running and not stalled}
 
 
 @login_required

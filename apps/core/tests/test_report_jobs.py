@@ -126,6 +126,8 @@ def test_an_unfinished_job_of_a_dead_worker_is_not_reused(commune_officer, dang_
     ReportJob.objects.filter(pk=stale.pk).update(
         state=ReportJob.State.RUNNING, created_at=timezone.now() - report_jobs.REUSE_WINDOW * 2)
     assert start(commune_officer, dang_kang, django_capture_on_commit_callbacks, run=False) != stale
+    html = client_for(commune_officer).get(reverse("report_job", args=[stale.pk])).content.decode()
+    assert 'data-testid="report-stalled"' in html and "hx-trigger" not in html
 
 
 def test_a_job_taken_by_a_worker_is_not_built_twice(commune_officer, dang_kang,
@@ -192,7 +194,7 @@ def test_a_running_job_page_polls_its_status(commune_officer, dang_kang, django_
     for url in (reverse("report_job", args=[job.pk]), status_url):
         html = client.get(url).content.decode()
         assert f'hx-get="{status_url}"' in html and 'hx-trigger="every 2s"' in html
-        assert 'data-testid="report-download"' not in html
+        assert 'data-testid="report-download"' not in html and 'data-testid="report-stalled"' not in html
     assert client.get(reverse("report_job_download", args=[job.pk])).status_code == 404
 
 
