@@ -1,8 +1,8 @@
 """Streaming the rows of a person-registry file: CSV (UTF-8, comma or semicolon) or XLSX.
 
 Rows are yielded one by one, so that a file of a million people is never held
-as Python objects at once (CSV). XLSX is read with python-calamine, whose
-first sheet is parsed in native memory and handed over row by row.
+as Python objects at once. An XLSX workbook is read by ``importing.xlsx``, its
+first worksheet streamed out of the zip as well.
 """
 
 from __future__ import annotations
@@ -163,25 +163,6 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _xlsx_table(stream: IO[bytes]) -> Table:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(stream)
-        sheet = workbook.get_sheet_by_index(0)
-    except Exception as exc:  # calamine raises its own error types for every damaged file
-        raise ImportFailed([DomainError(_("The workbook cannot be read: %(reason)s."),
-                                        {"reason": str(exc)})]) from exc
-    rows = sheet.iter_rows()
-    header = [cell_text(value) for value in next(rows, [])]
-
-    def data() -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(rows, start=2):
-            yield number, [cell_text(value) for value in values]
-
-    return Table(header, data(), max(sheet.height - 1, 0), "xlsx")
-
-
 @contextmanager
 def open_table(source: Source) -> Iterator[Table]:
     """The table of a CSV or XLSX file (recognised by its content, not its name)."""
@@ -193,7 +174,10 @@ def open_table(source: Source) -> Iterator[Table]:
         start = stream.read(4)
         stream.seek(0)
         if start == XLSX_MAGIC:
-            yield _xlsx_table(stream)
+            from apps.people.importing.xlsx import xlsx_table  # here: that module imports this one
+
+            with xlsx_table(stream) as table:
+                yield table
         else:
             table = _csv_table(stream)
             try:
