@@ -22,7 +22,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 # The demo: migrate the SQLite database in var/, load both maps and the Krông Bông
 # demo, then serve with gunicorn (static files by whitenoise), the task worker and the
-# daily task reminders (in production: cron runs `manage.py plans remind` each morning).
+# daily task reminders and report clean-up (in production: cron runs `manage.py plans remind`
+# and `manage.py report_jobs purge` each morning).
 run: install
 	@mkdir -p var
 	DEMO=1 $(PY) manage.py migrate --no-input
@@ -36,7 +37,8 @@ serve:
 	@echo "Tài khoản demo / demo logins: admin, tinh, krongbong, dangkang, hoason, hoikh, thuquy — mật khẩu / password: demo"
 	@trap 'kill 0' EXIT INT TERM; \
 	DEMO=1 $(PY) manage.py db_worker --queue-name '*' & \
-	while true; do DEMO=1 $(PY) manage.py plans remind >/dev/null; sleep 86400; done & \
+	while true; do DEMO=1 $(PY) manage.py plans remind >/dev/null; \
+	    DEMO=1 $(PY) manage.py report_jobs purge >/dev/null; sleep 86400; done & \
 	DEMO=1 $(VENV)/bin/gunicorn khuyenhoc.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
 	    --access-logfile - --forwarded-allow-ips 127.0.0.1
 
