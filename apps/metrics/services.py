@@ -74,6 +74,36 @@ def values(
     return {row.unit_id: row for row in rows}
 
 
+def values_of(
+    metric_names: Iterable[str],
+    period: str | int,
+    *,
+    units: Iterable[Any] | models.QuerySet | None = None,
+    user: Any = None,
+) -> dict[str, dict[int, MetricValue]]:
+    """``values`` of several metrics of one period, by metric name then unit id, in two queries.
+
+    A page showing ten indicators would otherwise ask twice per metric. Periods
+    never computed are computed first, one metric after the other, as ``values`` does.
+    """
+    names = [get_metric(name).name for name in metric_names]
+    period = _period(period)
+    computed = set(MetricPeriod.objects.filter(metric__in=names, period=period, computed_at__isnull=False)
+                   .values_list("metric", flat=True))
+    for name in names:
+        if name not in computed:
+            recompute(name, period)
+    rows = MetricValue.objects.filter(metric__in=names, period=period).select_related("unit")
+    if units is not None:
+        rows = rows.filter(unit__in=units)
+    if user is not None:
+        rows = scope_for(user).filter(rows, "unit")
+    found: dict[str, dict[int, MetricValue]] = {name: {} for name in names}
+    for row in rows:
+        found[row.metric][row.unit_id] = row
+    return found
+
+
 def recompute(metric_name: str, period: str | int) -> int:
     """Compute a metric for a period once and replace that period's rows; returns the row count.
 

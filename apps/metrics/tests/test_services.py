@@ -125,6 +125,32 @@ def test_an_officer_reads_the_values_of_the_units_in_their_scope_only(
     assert services.values(PRESENT, 2026, user=roleless_user) == {}
 
 
+ADULTS = "test.adults"
+
+
+@register(ADULTS, "adults", depends_on=("people.Person",))
+def adults(period: str) -> dict[int, Value]:
+    CALLS.append(f"adults {period}")
+    rows = (SurveyRecord.objects.filter(year=int(period), birth_year__lte=int(period) - 18)
+            .values("commune").annotate(n=Count("id")))
+    return {row["commune"]: Value(num=row["n"]) for row in rows}
+
+
+def test_several_metrics_are_read_in_two_queries_once_computed(people, commune_officer,
+                                                               django_assert_num_queries):
+    both = services.values_of([PRESENT, ADULTS], 2026)
+    assert CALLS == ["2026", "adults 2026"]
+    dang_kang, hoa_son = people.new["24454"].pk, people.new["24481"].pk
+    assert {name: {unit: row.num for unit, row in rows.items()} for name, rows in both.items()} == {
+        PRESENT: {dang_kang: 2, hoa_son: 1}, ADULTS: {dang_kang: 1, hoa_son: 1}}
+    with django_assert_num_queries(2):
+        again = services.values_of([PRESENT, ADULTS], 2026, units=[dang_kang])
+    assert {name: list(rows) for name, rows in again.items()} == {PRESENT: [dang_kang], ADULTS: [dang_kang]}
+    assert CALLS == ["2026", "adults 2026"]
+    mine = services.values_of([PRESENT, ADULTS], 2026, user=commune_officer)
+    assert {name: list(rows) for name, rows in mine.items()} == {PRESENT: [dang_kang], ADULTS: [dang_kang]}
+
+
 def test_an_unknown_metric_is_refused(people):
     with pytest.raises(KeyError):
         services.values("test.no_such_metric", 2026)

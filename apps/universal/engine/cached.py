@@ -41,7 +41,7 @@ def metric_names(rule_set: RuleSet) -> dict[str, str]:
 
 
 def _read(names: list[str], year: int, units: list[int] | None) -> Rows:
-    return {name: services.values(name, year, units=units) for name in names}
+    return services.values_of(names, year, units=units)
 
 
 def _other_rule_set(rows: dict[int, MetricValue], rule_set: RuleSet) -> bool:
@@ -116,8 +116,8 @@ def cached_year(year: int, *, communes: Communes | None = None) -> YearResult:
     ``recomputing`` whether the registry changed since and the background task
     has yet to recompute them.
 
-    Queries: two per indicator (the period's state and its rows), the periods'
-    states, the communes and the groupings' communes, whatever the number of
+    Queries: the periods' states and the rows of every indicator (two), the periods'
+    states again, the communes and the groupings' communes, whatever the number of
     persons or communes.
     """
     rule_set = rule_set_for(year)

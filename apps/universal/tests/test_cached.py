@@ -264,7 +264,7 @@ def test_the_index_page_reads_the_cache_in_as_many_queries_for_two_communes_as_f
     services.recompute_stale()
     five, response = queries_of_the_page()
     assert len([r for r in page_rows(response, "communes").values() if "level" in r]) == 5
-    assert two == five <= 40
+    assert two == five <= 24
 
 
 def test_the_comparison_says_when_each_year_was_computed(client, registry, commune_officer):

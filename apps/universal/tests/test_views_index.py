@@ -171,6 +171,6 @@ def test_the_page_costs_the_same_queries_for_one_commune_and_for_many(
     client.get(INDEX, {"year": YEAR})  # the first read of the year computes the metrics cache
     # 39 on either database: two per indicator read from the cache (its state, its rows), the
     # same for one commune or five (test_cached.py compares them)
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(24):
         response = client.get(INDEX, {"year": YEAR})
     assert len([r for r in rows(response, "communes").values() if "level" in r]) == 5
