@@ -30,10 +30,10 @@ from apps.core.errors import DomainError, ImportFailed
 from apps.people.importing.reader import Table, _nfc, cell_text
 
 _XLSX_BLOCK = 1 << 20  # bytes of worksheet XML parsed at once
-_XLSX_MAX_CARRY = 64 << 20  # a block that fails to parse is joined to the next one up to this size
+_XLSX_CARRIES = 8  # times a block that fails to parse is joined to the next one before it is refused
 _DIGITS = "0123456789"
 _MAX_COLUMNS = 16_384  # column XFD, the last one a worksheet has (§18.3.1.4)
-_EXCEL_1900 = dt.date(1899, 12, 30)  # serial 0 of the 1900 date system, from 1 March 1900 on
+_EXCEL_1900 = dt.date(1899, 12, 30)  # serial 0 of the 1900 date system, counted from 1 March 1900 on
 _EXCEL_1904 = dt.date(1904, 1, 1)
 _MS_PER_DAY = 86_400_000
 # Built-in number formats (§18.8.30) that show a date or time, and the one of elapsed time.
@@ -70,6 +70,23 @@ def _refuse_dtd(data: bytes, part: str) -> None:
     of an expansion attack (ElementTree never loads external ones). Without it XML is safe to parse."""
     if b"<!DOCTYPE" in data:
         raise _damaged(f"{part} declares a document type")
+
+
+def _pulled(stream: IO[bytes], part: str) -> Iterator[tuple[str, ET.Element]]:
+    """The start and end events of a part parsed as it is read (a document type refused)."""
+    parser = ET.XMLPullParser(events=("start", "end"))
+    head = b""
+    started = False
+    while chunk := stream.read(_XLSX_BLOCK):
+        if not started:
+            head = head[-16:] + chunk
+            _refuse_dtd(head, part)
+        parser.feed(chunk)
+        for event in parser.read_events():
+            started = True
+            yield event
+    parser.close()  # the parser may keep the last events until now (expat defers small inputs)
+    yield from parser.read_events()
 
 
 def _namespace(tag: str) -> str:
@@ -121,10 +138,9 @@ def _serial_text(text: str, kind: str, date1904: bool) -> str:
         days = milliseconds // _MS_PER_DAY
         if date1904:
             return cell_text(_EXCEL_1904 + dt.timedelta(days=days))
-        # The 1900 system counts a 29 February 1900 that never was (serial 60).
-        if days < 61:
-            return cell_text(dt.date(1899, 12, 31) + dt.timedelta(days=min(days, 59)))
-        return cell_text(_EXCEL_1900 + dt.timedelta(days=days))
+        # The 1900 system counts a 29 February 1900 that never was (serial 60, read as the 28th).
+        start = _EXCEL_1900 if days >= 60 else _EXCEL_1900 + dt.timedelta(days=1)
+        return cell_text(start + dt.timedelta(days=days))
     except (ValueError, OverflowError):
         return _number_text(text)  # no date (beyond 9999, or not a number): the value as it is
 
@@ -285,24 +301,16 @@ class _Package:
         strings: list[str] = []
         if part is None:
             return strings
-        parser = ET.XMLPullParser(events=("start", "end"))
         root: ET.Element | None = None
         ns = item = ""
-        head = b""
         with self.open(part) as stream:
-            while chunk := stream.read(_XLSX_BLOCK):
+            for event, element in _pulled(stream, part):
                 if root is None:
-                    head = head[-16:] + chunk
-                    _refuse_dtd(head, part)
-                parser.feed(chunk)
-                for event, element in parser.read_events():
-                    if root is None:
-                        root, ns = element, _namespace(element.tag)
-                        item = ns + "si"
-                    elif event == "end" and element.tag == item:
-                        strings.append(_text(_rich_text(element, ns)))
-                        root.clear()  # nothing but the list stays
-        parser.close()
+                    root, ns = element, _namespace(element.tag)
+                    item = ns + "si"
+                elif event == "end" and element.tag == item:
+                    strings.append(_text(_rich_text(element, ns)))
+                    root.clear()  # nothing but the list stays
         return strings
 
     def number_styles(self, part: str | None) -> dict[str, str]:
@@ -331,10 +339,8 @@ class _Sheet:
     """The rows of one worksheet (§18.3.1.99 worksheet), streamed.
 
     The XML is cut after a row's end tag into blocks of about ``_XLSX_BLOCK``
-    bytes, each parsed alone inside a copy of the sheetData start tag (which
-    declares the namespaces), so that parsed rows never pile up. A row end tag
-    can only be mistaken inside a comment or CDATA section: such a block fails
-    to parse and is joined to the next one.
+    bytes, each read alone (scanned, or parsed inside a copy of the sheetData
+    start tag, which declares the namespaces), so that rows never pile up.
     """
 
     def __init__(self, package: _Package, parts: _Parts) -> None:
@@ -363,6 +369,8 @@ class _Sheet:
         _refuse_dtd(buffer[:found.end()], self.part)
         parser = ET.XMLPullParser(events=("start-ns", "start"))
         parser.feed(buffer[:found.end()])
+        if flush := getattr(parser, "flush", None):  # Python 3.13: expat may defer the last tags
+            flush()
         declared: list[tuple[str, str]] = []
         scope: dict[str, str] = {}
         depth, tag = 0, ""
@@ -436,24 +444,30 @@ class _Sheet:
         if self.empty:
             return
         carried = b""
+        carries = 0
+        failure: ET.ParseError | None = None
         for block in self._blocks(stream, buffer):
-            if carried:
-                block, carried = carried + block, b""
+            block = carried + block
             rows = self._scanned_rows(block)
             if rows is None:
                 try:
                     root = ET.fromstring(self.open_tag + block + self.close_tag)  # noqa: S314 (no DTD in a block)
                 except ET.ParseError as exc:
-                    if (b"<!" in block or b"<?" in block) and len(block) < _XLSX_MAX_CARRY:
-                        carried = block  # perhaps a row end tag inside a comment or CDATA: read on
+                    # A block cut at a row end tag inside a comment, a CDATA section or a row
+                    # within a row is whole once joined to the next one; damage stays damage.
+                    if carries < _XLSX_CARRIES:
+                        carried, carries, failure = block, carries + 1, exc
                         continue
-                    raise _damaged(f"{self.part}: {str(exc).split(':')[0]} after row {self.number}",
-                                   row=self.number + 1) from exc
+                    raise self._unreadable(exc) from exc
                 rows = self._parsed_rows(root)
+            carried, carries, failure = b"", 0, None
             yield from rows
-        if carried:
-            raise _damaged(f"{self.part}: the XML after row {self.number} is not well-formed",
-                           row=self.number + 1)
+        if failure is not None:
+            raise self._unreadable(failure) from failure
+
+    def _unreadable(self, failure: ET.ParseError) -> ImportFailed:
+        reason = str(failure).split(":")[0]  # its line and column are those of a block, not of the part
+        return _damaged(f"{self.part}: {reason} after row {self.number}", row=self.number + 1)
 
     def _scanned_rows(self, block: bytes) -> list[tuple[int, list[str]]] | None:
         """The rows of a block read by one regular expression, or None when the block is not in the
