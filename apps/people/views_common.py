@@ -67,11 +67,24 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def _rows_in_order(queryset: QuerySet, ordered: QuerySet, size: int) -> list:
+    """The first ``size`` + 1 rows of ``ordered``: their keys first, then the rows of those keys.
+
+    Asked at once, a page with a filter that matches widely (an age band) makes the
+    database sort every match with all the columns of its joins before taking 51
+    (0.45–0.55 s at a million persons); the keys alone come from an index, and the
+    rows of 51 keys are read by primary key.
+    """
+    keys = list(ordered.values_list("pk", flat=True)[: size + 1])
+    rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()} if keys else {}
+    return [rows[key] for key in keys if key in rows]
+
+
 def keyset_page(queryset: QuerySet, request: HttpRequest, size: int = PAGE_SIZE) -> KeysetPage:
     """``?after=<pk>`` or ``?before=<pk>``: an index range scan, never an OFFSET over millions."""
     after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
     if before is not None:
-        rows = list(queryset.filter(pk__lt=before).order_by("-pk")[: size + 1])
+        rows = _rows_in_order(queryset, queryset.filter(pk__lt=before).order_by("-pk"), size)
         has_previous, has_next = len(rows) > size, True
         items = list(reversed(rows[:size]))
     else:
@@ -79,7 +92,7 @@ def keyset_page(queryset: QuerySet, request: HttpRequest, size: int = PAGE_SIZE)
             queryset_page = queryset.filter(pk__gt=after)
         else:
             queryset_page = queryset
-        rows = list(queryset_page.order_by("pk")[: size + 1])
+        rows = _rows_in_order(queryset, queryset_page.order_by("pk"), size)
         has_next, has_previous = len(rows) > size, after is not None
         items = rows[:size]
     count = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()

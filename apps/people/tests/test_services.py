@@ -280,6 +280,25 @@ def test_age_band_counts_age_as_year_minus_birth_year(commune_officer, home):
     assert found == {"11", "12"}  # 15 is out; 14 and 11 are in
 
 
+def test_the_age_band_finds_the_same_persons_for_every_persona(
+    krong_bong, commune_officer, district_viewer, neighbour_officer, province_viewer, admin_user_,
+    roleless_user,
+):
+    """The age filter narrows to the scope's communes (for the index): it must not change the answer."""
+    for commune in (krong_bong.new["24454"], krong_bong.new["24481"]):
+        home = testing.household(commune, "H1")
+        for code, birth in (("01", 1980), ("02", 2012), ("03", 2014)):
+            testing.person(home, code, birth_year=birth, year=2026)
+    for user in (commune_officer, district_viewer, neighbour_officer, province_viewer, admin_user_,
+                 roleless_user):
+        persons = services.get_persons_for_user(user)
+        expected = {p.pk for p in persons if 11 <= 2026 - p.birth_year <= 14}
+        found = set(services.filter_persons(user, persons, year=2026, age="11-14")
+                    .values_list("pk", flat=True))
+        assert found == expected
+        assert len(found) == {"dangkang": 2, "hoason": 2, "nobody": 0}.get(user.username, 4), user.username
+
+
 def test_name_search_reaches_only_where_names_may_be_seen(commune_officer, district_viewer, child):
     officer = services.filter_persons(commune_officer, services.get_persons_for_user(commune_officer),
                                       year=2026, q="bih")
