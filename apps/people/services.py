@@ -19,7 +19,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -635,18 +636,31 @@ def _coverage_communes(user, commune: Unit | None, village: Unit | None) -> list
 
 def filter_persons(user, persons: QuerySet[Person], *, year: int, q: str = "", commune: Unit | None = None,
                    village: Unit | None = None, age: str = "", sex: str = "", ethnicity: str = "",
-                   level: str = "", literacy: int | None = None, status: str = "") -> QuerySet[Person]:
+                   level: str = "", literacy: int | None = None, status: str = "",
+                   in_id_order: bool = False) -> QuerySet[Person]:
     """The person list's filters, each an indexed condition or one EXISTS on the year's record.
 
     Searching by name and filtering by ethnicity only reach the villages where the
     user may see personal data (the filter would reveal them otherwise).
+
+    ``in_id_order``: the age band is tested on each person rather than read from the
+    (commune, birth_year) index, so that a page in id order stops after its first 51
+    matches. For the page of a filter that matches many persons (the list knows
+    from its capped count): through the index the database would collect and sort
+    every person of the band in the scope (40,000 at a million persons, 0.4 s).
     """
     personal = scope_for(user, PERSONAL_DATA)
     if commune is not None:
         persons = persons.filter(commune=commune)
     if village is not None:
         persons = persons.filter(village=village)
-    if age in AGE_BANDS:
+    if age in AGE_BANDS and in_id_order:
+        low, high = AGE_BANDS[age]
+        tested = F("birth_year") + 0  # an expression: no index applies
+        persons = persons.filter(LessThanOrEqual(tested, year - low))
+        if high is not None:
+            persons = persons.filter(GreaterThanOrEqual(tested, year - high))
+    elif age in AGE_BANDS:
         persons = persons.filter(age_band_q(age, year))
         if commune is None and village is None:
             # The scope is a condition on the village's path: the (commune, birth_year)

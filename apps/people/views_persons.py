@@ -68,7 +68,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
                    not in (None, "")}
     persons = services.filter_persons(user, persons, year=year, commune=commune, village=village,
                                       **filters)
-    page = keyset_page(persons, request)
+    many = (services.filter_persons(user, services.get_persons_for_user(user), year=year, commune=commune,
+                                    village=village, in_id_order=True, **filters)
+            if filters.get("age") else None)
+    page = keyset_page(persons, request, many=many)
     records = _records_of_year(page.items, year)
     rows = []
     shows_names = False

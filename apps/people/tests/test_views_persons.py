@@ -252,3 +252,33 @@ def test_no_page_or_admin_action_deletes_a_person(client, admin_user_, pupil):
     response = client.post(reverse("admin:people_person_delete", args=[pupil.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert Person.objects.filter(pk=pupil.pk).exists()
+
+
+@pytest.mark.parametrize("limit", [1000, 2])
+def test_an_age_band_matching_many_is_paged_in_id_order_with_the_same_persons(
+    client, commune_officer, district_viewer, krong_bong, monkeypatch, limit
+):
+    """Above the count limit the page's keys are read in id order (``many``): same pages, same persons."""
+    from apps.people import views_common
+
+    monkeypatch.setattr(views_common, "COUNT_LIMIT", limit)
+    monkeypatch.setattr(views_common, "PAGE_SIZE", 3)
+    homes = [testing.household(krong_bong.new[code], "H1") for code in ("24454", "24481")]
+    for index in range(12):
+        testing.person(homes[index % 2], f"{index:02d}", birth_year=2012 + index % 4 if index % 3 else 1970,
+                       year=YEAR, enrolled_level="lower_secondary" if index % 3 else "")
+    for user in (commune_officer, district_viewer):
+        client.force_login(user)
+        expected = sorted(p.pk for p in services.get_persons_for_user(user) if 2012 <= p.birth_year <= 2015)
+        seen, after, pages = [], None, 0
+        while pages < 10:
+            params = {"year": YEAR, "age": "11-14"}
+            page = client.get(reverse("people:person_list"), {**params, **({"after": after} if after else {})}
+                              ).context["page"]
+            seen += [person.pk for person in page.items]
+            pages += 1
+            if not page.has_next:
+                break
+            after = page.next_after
+        assert seen == expected and len(seen) == (4 if user == commune_officer else 8)
+        assert pages == (2 if user == commune_officer else 3)
