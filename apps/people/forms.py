@@ -114,7 +114,8 @@ class ClanMergeForm(forms.Form):
 
     def __init__(self, *args, clan: Clan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = Clan.objects.filter(commune_id=clan.commune_id).exclude(pk=clan.pk)
+        self.fields["into"].queryset = (Clan.objects.filter(commune_id=clan.commune_id).exclude(pk=clan.pk)
+                                        .order_by("name"))
 
 
 class HouseholdForm(forms.Form):

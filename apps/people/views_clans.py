@@ -100,10 +100,9 @@ def clan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_communes(request: HttpRequest):
-    communes = communes_in_scope(request.user, EDIT, selected_year(request, services.survey_years()))
     if scope_for(request.user, EDIT).is_empty:
         raise PermissionDenied(_("You may not change the population registry."))
-    return communes
+    return communes_in_scope(request.user, EDIT, selected_year(request, services.survey_years()))
 
 
 @login_required

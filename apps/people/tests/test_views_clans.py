@@ -161,7 +161,8 @@ def test_officer_registers_a_clan_and_a_duplicate_name_is_refused_on_the_form(cl
     assert response.status_code == 302 and response["Location"] == _urls(clan)["detail"]
     refused = client.post(url, {"commune": dang_kang.pk, "name": "NGUYỄN"})
     assert refused.status_code == 200
-    assert "Xã Dang Kang already has the clan “Nguyễn”." in refused.text
+    errors = refused.text.split('id="id_name_error"')[1].split("</ul>")[0]
+    assert "Xã Dang Kang" in errors and "“Nguyễn”" in errors  # in the page's language
     assert Clan.objects.filter(commune=dang_kang).count() == 2
 
 
