@@ -99,9 +99,10 @@ def read(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]], int]:
 
 @pytest.fixture(params=["scanned", "parsed"])
 def path(request, monkeypatch) -> str:
-    """Read plain rows with the scanner, or every block with the XML parser."""
+    """Read plain rows and shared strings with the scanners, or everything with the XML parser."""
     if request.param == "parsed":
         monkeypatch.setattr(xlsx._Sheet, "_scanned_rows", lambda self, block: None)
+        monkeypatch.setattr(xlsx._Package, "_scanned_strings", lambda self, part: None)
     return request.param
 
 
@@ -257,10 +258,11 @@ def test_a_row_end_tag_inside_a_comment_or_cdata_is_not_taken_for_one(monkeypatc
 
 
 def test_plain_rows_are_scanned_without_building_elements(monkeypatch):
-    def parsed(self, root):
-        raise AssertionError("a plain block went to the XML parser")
+    def parsed(self, root_or_part):
+        raise AssertionError("plain XML went to the parser")
 
     monkeypatch.setattr(xlsx._Sheet, "_parsed_rows", parsed)
+    monkeypatch.setattr(xlsx._Package, "_parsed_strings", parsed)
     header, rows, _ = read(workbook(TYPED_ROWS, strings=TYPED_STRINGS, formats=FORMATS, custom=CUSTOM))
     assert header == ["a", "b"] and len(rows) == 3
     # What openpyxl writes (the export): inline strings, numbers typed n, rows without spans.
@@ -286,6 +288,32 @@ ODD_FORMS = {
     "an extension list": '<row r="2"><c r="A2"><v>1</v><extLst/></c><extLst/></row>',
     "spaces around a value": '<row r="2"><c r="A2" s="1"><v> 45000 </v></c><c r="B2"><v> 12 </v></c></row>',
 }
+
+
+def shared_strings(data: bytes) -> tuple[list[str] | None, list[str]]:
+    """The table of strings as the scanner reads it (None: left to the parser) and as the parser does."""
+    package = xlsx._Package(zipfile.ZipFile(io.BytesIO(data)))
+    return package._scanned_strings("xl/sharedStrings.xml"), package._parsed_strings("xl/sharedStrings.xml")
+
+
+@pytest.mark.parametrize("block", [1 << 20, 16])
+def test_plain_shared_strings_are_scanned_in_blocks_as_the_parser_reads_them(monkeypatch, block):
+    monkeypatch.setattr(xlsx, "_XLSX_BLOCK", block)
+    items = [f"<si><t>{number}</t></si>" if number % 3 == 0 else
+             f'<si><t xml:space="preserve"> Tên {number} </t></si>'
+             for number in range(300)]
+    scanned, parsed = shared_strings(workbook("", strings=items))
+    assert scanned == parsed and len(parsed) == 300 and parsed[:3] == ["0", "Tên 1", "Tên 2"]
+    assert shared_strings(workbook("", strings=[])) == ([], [])
+
+
+@pytest.mark.parametrize("item", [
+    "<si><r><t>ri</t></r><r><t>ch</t></r></si>", "<si><t>a &amp; b</t></si>", "<si><t/></si>",
+    "<!-- a comment --><si><t>c</t></si>", "<si><t><![CDATA[d]]></t></si>", "<si>\r\n<t>e</t></si>",
+])
+def test_shared_strings_in_any_other_form_are_left_to_the_parser(item):
+    scanned, parsed = shared_strings(workbook("", strings=["<si><t>plain</t></si>", item]))
+    assert scanned is None and parsed[0] == "plain" and len(parsed) == 2
 
 
 @pytest.mark.parametrize("block", [1 << 20, 16])
