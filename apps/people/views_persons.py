@@ -119,6 +119,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": services.can_edit(request.user, person.village),
         "next_year": next_year,
         "history": _history(request.user, person, records, personal),
+        # Clans belong to the commune: a village head sees the name, not the commune's clan page.
+        "clan_page": person.clan_id is not None and scope_for(request.user).covers(person.commune),
     })
 
 

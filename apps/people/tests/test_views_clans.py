@@ -102,6 +102,20 @@ def test_person_page_links_to_the_clan(client, commune_officer, nguyen):
     assert f'href="{_urls(nguyen)["detail"]}" data-testid="clan-link"' in page.text
 
 
+def test_a_village_head_sees_the_clan_name_but_no_link_to_the_communes_clan_page(client, nguyen):
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.models import RoleAssignment
+
+    person = nguyen.members.first()
+    head = get_user_model().objects.create_user("truongthon")
+    RoleAssignment.objects.create(user=head, role="village_head", unit=person.village)
+    client.force_login(head)
+    page = client.get(reverse("people:person_detail", args=[person.pk]))
+    assert page.status_code == 200 and "Nguyễn" in page.text and 'data-testid="clan-link"' not in page.text
+    assert client.get(_urls(nguyen)["detail"]).status_code == 404
+
+
 def test_viewer_above_sees_the_counts_but_not_who_belongs_to_the_clan(client, district_viewer, nguyen,
                                                                        neighbour_clan):
     client.force_login(district_viewer)
