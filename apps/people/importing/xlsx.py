@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.errors import DomainError, ImportFailed
 from apps.people.importing.reader import Table, _nfc, cell_text
 
-_XLSX_BLOCK = 1 << 20  # bytes of worksheet XML parsed at once
+_XLSX_BLOCK = 1 << 20  # bytes of XML read, then scanned or parsed, at once
 _XLSX_HEAD = 1 << 16  # bytes before the string table's start tag, at most, for the scanner
 _XLSX_CARRIES = 8  # times a block that fails to parse is joined to the next one before it is refused
 _DIGITS = "0123456789"
@@ -245,10 +245,17 @@ class _Package:
         return part.lower() in self.names
 
     def open(self, part: str) -> IO[bytes]:
+        return self.archive.open(self._name(part))
+
+    def size(self, part: str) -> int:
+        """Bytes of the part once decompressed, as the zip's directory says."""
+        return self.archive.getinfo(self._name(part)).file_size
+
+    def _name(self, part: str) -> str:
         name = self.names.get(part.lower())
         if name is None:
             raise _damaged(f"the part {part} is missing")
-        return self.archive.open(name)
+        return name
 
     def xml(self, part: str) -> ET.Element:
         """A small part (workbook, relationships, styles), parsed whole."""
@@ -662,7 +669,10 @@ def xlsx_table(stream: IO[bytes]) -> Iterator[Table]:
             sheet = _Sheet(package, package.parts())
             part = stack.enter_context(package.open(sheet.part))
             rest = sheet.head(part)
-            total = sheet.last_row if sheet.last_row > 1 else sheet.count_rows()
+            # The dimension, when the sheet has one and it is no larger than the XML can hold (a row
+            # with a value takes 30 bytes at least): it decides a bulk load. Otherwise a count.
+            plausible = 1 < sheet.last_row <= package.size(sheet.part) // 30
+            total = sheet.last_row if plausible else sheet.count_rows()
             rows = _guarded(sheet.rows(part, rest))
             stack.callback(rows.close)  # before the part it reads is closed
             first = next(rows, None)

@@ -224,8 +224,11 @@ def test_the_total_comes_from_the_dimension_or_a_count_of_the_rows():
     rows = "".join(f'<row r="{number}">{inline(f"A{number}", "x")}</row>' for number in range(1, 5))
     counted = worksheet(rows, tail='<rowBreaks count="1"><brk id="2"/></rowBreaks>')
     assert read(workbook({"worksheets/sheet1.xml": counted}))[2] == 3
-    dimensioned = worksheet(rows, head='<dimension ref="A1:C10"/>')
+    dimensioned = worksheet(rows + '<row r="10"/>', head='<dimension ref="A1:C10"/>')
     assert read(workbook({"worksheets/sheet1.xml": dimensioned}))[2] == 9
+    # A dimension larger than the XML could hold is not believed (it may decide a bulk load).
+    overstated = worksheet(rows, head='<dimension ref="A1:C100000"/>')
+    assert read(workbook({"worksheets/sheet1.xml": overstated}))[2] == 3
 
 
 def mixed_rows(count: int) -> str:
