@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apps.people.models import Household, Person, SurveyRecord
+from apps.people.models import Clan, Household, Person, SurveyRecord
 from apps.places import services as places
 from apps.places.models import Unit
 
@@ -41,4 +41,17 @@ def person(
         SurveyRecord.objects.create(person=member, year=year, commune=home.commune, sex=sex,
                                     birth_year=birth_year, ethnicity=ethnicity, disability=disability,
                                     **survey)
+    return member
+
+
+def clan(commune: Unit, name: str) -> Clan:
+    return Clan.objects.create(commune=commune, name=name, name_key=places.normalise_name(name))
+
+
+def clan_member(home: Household, code: str, of: Clan, *, birth_year: int, year: int | None = 2026,
+                **kwargs) -> Person:
+    """A person of ``of`` (and their survey record of ``year``, 2026 unless told)."""
+    member = person(home, code, birth_year=birth_year, year=year, **kwargs)
+    member.clan = of
+    member.save()
     return member

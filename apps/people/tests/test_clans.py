@@ -19,15 +19,7 @@ from apps.recognition.models import Registration, Title
 YEAR = 2026
 
 
-def clan_of(commune, name: str) -> Clan:
-    return Clan.objects.create(commune=commune, name=name, name_key=clans.normalise_name(name))
-
-
-def member(home, code: str, clan: Clan, *, birth_year: int, year: int | None = YEAR, **survey) -> Person:
-    person = testing.person(home, code, birth_year=birth_year, year=year, **survey)
-    person.clan = clan
-    person.save()
-    return person
+clan_of, member = testing.clan, testing.clan_member
 
 
 @pytest.fixture

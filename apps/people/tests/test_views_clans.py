@@ -9,21 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import AuditEntry
-from apps.people import clans, testing
+from apps.people import testing
 from apps.people.models import Clan, Person
 
 YEAR = 2026
 
 
-def clan_of(commune, name: str) -> Clan:
-    return Clan.objects.create(commune=commune, name=name, name_key=clans.normalise_name(name))
-
-
-def member(home, code: str, clan: Clan, *, birth_year: int, year: int | None = YEAR, **kwargs) -> Person:
-    person = testing.person(home, code, birth_year=birth_year, year=year, **kwargs)
-    person.clan = clan
-    person.save()
-    return person
+clan_of, member = testing.clan, testing.clan_member
 
 
 @pytest.fixture
