@@ -34,7 +34,8 @@ class Table:
 
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]
-    total: int  # data rows, counted by lines (a quoted line break counts twice)
+    total: int  # data rows: CSV lines (a quoted line break counts twice); XLSX: rows after the header,
+    # from the worksheet's dimension or counted (importing.xlsx)
     kind: str  # "csv" or "xlsx"
     wrapper: io.TextIOWrapper | None = None  # the text layer put on a caller's binary file
 
