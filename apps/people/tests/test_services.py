@@ -280,11 +280,11 @@ def test_age_band_counts_age_as_year_minus_birth_year(commune_officer, home):
     assert found == {"11", "12"}  # 15 is out; 14 and 11 are in
 
 
-def test_the_age_band_finds_the_same_persons_for_every_persona(
+def test_the_filters_find_the_same_persons_for_every_persona(
     krong_bong, commune_officer, district_viewer, neighbour_officer, province_viewer, admin_user_,
     roleless_user,
 ):
-    """The age filter narrows to the scope's communes (for the index): it must not change the answer."""
+    """The filters narrow to the scope's communes (for the indexes): it must not change the answer."""
     for commune in (krong_bong.new["24454"], krong_bong.new["24481"]):
         home = testing.household(commune, "H1")
         for code, birth in (("01", 1980), ("02", 2012), ("03", 2014)):
@@ -297,6 +297,9 @@ def test_the_age_band_finds_the_same_persons_for_every_persona(
                     .values_list("pk", flat=True))
         assert found == expected
         assert len(found) == {"dangkang": 2, "hoason": 2, "nobody": 0}.get(user.username, 4), user.username
+        everyone = set(services.filter_persons(user, persons, year=2026).values_list("pk", flat=True))
+        assert everyone == {p.pk for p in persons}
+        assert len(everyone) == {"dangkang": 3, "hoason": 3, "nobody": 0}.get(user.username, 6)
 
 
 def test_name_search_reaches_only_where_names_may_be_seen(commune_officer, district_viewer, child):
