@@ -142,8 +142,13 @@ def statement(fund: Fund, start: dt.date, end: dt.date, *, personal: bool = Fals
                                        paid.programme.purpose, entry.money, entry.goods))
         elif entry.kind == EntryKind.EXPENSE:
             expense = expenses[entry.pk]
-            result.payments.append(Row(entry.date, entry.pk, expense.description, expense.payee,
-                                       expense.purpose, entry.money, entry.goods, expense.voucher))
+            # The payee is free text and may name a person (a teacher paid for a class): it is
+            # kept in the books, but the public statement names no one without consent. NĐ 93
+            # Art. 38.4 asks to publish donors, beneficiaries and the use of the money, which
+            # the description and the amount show.
+            result.payments.append(Row(entry.date, entry.pk, expense.description,
+                                       expense.payee if personal else "", expense.purpose, entry.money,
+                                       entry.goods, expense.voucher))
         elif entry.kind == EntryKind.REVERSAL and (entry.money or entry.goods):
             result.reversals.append(Row(entry.date, entry.pk, f"#{entry.reverses_id}", "", "", entry.money,
                                         entry.goods, entry.reason))

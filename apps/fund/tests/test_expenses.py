@@ -67,10 +67,13 @@ def test_a_reversed_cost_frees_the_cap_and_a_reversed_donation_shrinks_it(funded
 def test_an_expense_is_a_payment_of_the_statement(funded, treasurer):
     expenses.post_expense(treasurer, funded, amount=400_000, description="Văn phòng phẩm", date=LAST_YEAR,
                           payee="Cửa hàng Minh", voucher="PC-01")
-    result = disclosure.statement(funded, dt.date(LAST_YEAR.year, 1, 1), dt.date(LAST_YEAR.year, 12, 31))
+    year = (dt.date(LAST_YEAR.year, 1, 1), dt.date(LAST_YEAR.year, 12, 31))
+    result = disclosure.statement(funded, *year, personal=True)
     assert result.total_payments == 400_000 and result.balances
     assert [(row.label, row.party, row.note) for row in result.payments] == [
         ("Văn phòng phẩm", "Cửa hàng Minh", "PC-01")]
+    public = disclosure.statement(funded, *year)  # the payee may be a person: not published
+    assert [(row.label, row.party, row.note) for row in public.payments] == [("Văn phòng phẩm", "", "PC-01")]
     assert disclosure.totals(funded)["expenses_total"] == 400_000
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.fund import pdf, services
+from apps.fund import expenses, pdf, services
 from apps.fund.models import Period
 from apps.fund.tests.test_views import client_for
 from apps.universal.tests.test_reports import pdf_text
@@ -19,7 +19,7 @@ from apps.universal.tests.test_reports import pdf_text
 LAST_YEAR = timezone.localdate().year - 1
 Q3 = dt.date(LAST_YEAR, 8, 15)
 Q4 = dt.date(LAST_YEAR, 11, 15)
-HIDDEN = ("Lê Văn Cường", "Nguyễn Thị Hoa", "Trần Văn Kín")
+HIDDEN = ("Lê Văn Cường", "Nguyễn Thị Hoa", "Trần Văn Kín", "Đỗ Thị Lụa")
 
 
 @pytest.fixture
@@ -35,6 +35,8 @@ def books(fund, treasurer, association_officer):
     services.pay_disbursement(treasurer, services.approve_disbursement(
         association_officer, services.propose_disbursement(treasurer, programme, amount=500_000,
                                                            beneficiary_name="Nguyễn Thị Hoa")), date=Q3)
+    expenses.post_expense(treasurer, fund, amount=200_000, description="Bồi dưỡng giáo viên lớp xoá mù chữ",
+                          payee="Đỗ Thị Lụa", date=Q3)
     services.post_donation(treasurer, fund, amount=9_000_000, donor_name="Trần Văn Kín", date=Q4,
                            public_consent=True)
     services.close_period(treasurer, fund, Q3)
@@ -65,6 +67,7 @@ def test_the_public_pages_show_published_data_without_login(books, visitor, hoa_
     body = statement.content.decode()
     assert statement.status_code == 200 and "<html" in body and "Phạm Thị Dung" in body
     assert "Nhà hảo tâm ẩn danh" in body and "N. T. Hoa" in body and "6,500,000" in body
+    assert "Bồi dưỡng giáo viên lớp xoá mù chữ" in body
     for name in HIDDEN:
         assert name not in body
     # nothing of the internal pages leaks: no ledger, no receipts, no nav of the logged-in fund pages
