@@ -29,48 +29,21 @@ import argparse
 import datetime as dt
 import os
 import random
-import resource
 import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyenhoc.settings")
 os.environ.setdefault("DEMO", "1")
 
+from scratch import best_of, peak_memory_mb, scratch_postgres  # noqa: E402 (beside this script)
+
 YEAR = 2026
 BATCH = 5_000
-
-
-def peak_memory_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
-def scratch_postgres(url: str, keep: bool) -> tuple[str, Callable[[], None]]:
-    """Create (unless it exists) ``<name>_bench_association``; return its URL and the dropper."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'postgres'}_bench_association"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        if keep:
-            print(f"Kept the scratch database {name}.")
-            return
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"Dropped the scratch database {name}.")
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 # ----------------------------------------------------------------------------- generator
@@ -231,15 +204,6 @@ def limited(seconds: float, work: Callable[[], object]) -> tuple[float | None, o
     return time.perf_counter() - started, result
 
 
-def best_of(runs: int, work: Callable[[], object]) -> tuple[float, float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    return times[0], min(times), result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="a PostgreSQL URL; its server gets a scratch database")
@@ -254,7 +218,7 @@ def main() -> None:
 
     drop = None
     if args.database_url:
-        url, drop = scratch_postgres(args.database_url, args.keep)
+        url, drop = scratch_postgres(args.database_url, args.keep, "bench_association")
         os.environ["DATABASE_URL"] = url
     else:
         bench = Path(os.environ.get("VAR_DIR", ROOT / "var")) / "bench"

@@ -24,49 +24,21 @@ import argparse
 import datetime as dt
 import os
 import random
-import resource
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyenhoc.settings")
 os.environ.setdefault("DEMO", "1")
 
+from scratch import best_of, peak_memory_mb, scratch_postgres  # noqa: E402 (beside this script)
+
 COMMUNES = ["24448", "24454", "24478", "24481", "24484"]  # the five 2025 communes of Krông Bông
 SPECIAL = "24484"  # flagged ĐBKK in the benchmark year (Xã Yang Mao)
 ETHNICITIES = [("01", 55), ("12", 30), ("20", 6), ("02", 3), ("07", 3), ("09", 2), ("08", 1)]
 BATCH = 50_000
-
-
-def peak_memory_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
-def scratch_postgres(url: str, keep: bool) -> tuple[str, Callable[[], None]]:
-    """Create (unless it exists) ``<name>_bench_pcgd``; return its URL and the dropper."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'postgres'}_bench_pcgd"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        if keep:
-            print(f"Kept the scratch database {name}.")
-            return
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"Dropped the scratch database {name}.")
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 # ----------------------------------------------------------------------------- generator
@@ -241,16 +213,6 @@ def prepare(persons: int, year: int, rebuild: bool) -> None:
 # ----------------------------------------------------------------------------- timing
 
 
-def best_of(runs: int, work) -> tuple[float, float, object]:
-    """(first run, best run) in seconds, and the last result."""
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    return times[0], min(times), result
-
-
 def duckdb_tables(persons: int):
     """An in-memory DuckDB with the same two tables (the columns the query reads)."""
     import duckdb
@@ -289,7 +251,7 @@ def main() -> None:
 
     drop = None
     if args.database_url:
-        url, drop = scratch_postgres(args.database_url, args.keep)
+        url, drop = scratch_postgres(args.database_url, args.keep, "bench_pcgd")
         os.environ["DATABASE_URL"] = url
     else:
         bench = Path(os.environ.get("VAR_DIR", ROOT / "var")) / "bench"
