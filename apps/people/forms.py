@@ -149,6 +149,14 @@ class PersonForm(forms.Form):
     national_id = forms.CharField(label=_("Personal identification number"), max_length=12,
                                   required=False, help_text=_("12 digits."))
 
+    def __init__(self, *args, clan_names: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The commune's clans offered as the user types, so that "nguyen" beside "Nguyễn"
+        # does not register the same clan twice (the browser's own list: no script).
+        self.clan_names = clan_names or []
+        if self.clan_names:
+            self.fields["clan"].widget.attrs["list"] = "clan-names"
+
 
 class SurveyForm(forms.Form):
     """The facts of one survey year (person-registry-format.md)."""

@@ -26,7 +26,7 @@ from apps.accounts.roles import PERSONAL_DATA, VIEW
 from apps.accounts.scope import scope_for
 from apps.core.errors import DomainError
 from apps.core.forms import add_domain_error
-from apps.people import services
+from apps.people import clans, services
 from apps.people.forms import LeaveForm, PersonFilterForm, PersonForm, SurveyForm
 from apps.people.models import Person, SurveyRecord
 from apps.people.views_common import (
@@ -132,13 +132,19 @@ def _person_values(form: PersonForm) -> dict:
     return data
 
 
+def _clan_names(user, commune) -> list[str]:
+    """The commune's clans, for a user who may see them (a village head may not: none)."""
+    return list(clans.get_clans_for_user(user).filter(commune=commune).order_by("name")
+                .values_list("name", flat=True))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest, household: int) -> HttpResponse:
     home = services.get_household_for_user(request.user, household)
     if not services.can_edit(request.user, home.village):
         raise PermissionDenied(_("You may not change the population registry of this unit."))
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, clan_names=_clan_names(request.user, home.commune))
     if request.method == "POST" and form.is_valid():
         try:
             clan = services.clan_named(request.user, home.commune, form.cleaned_data["clan"])
@@ -159,7 +165,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You may not change the population registry of this unit."))
     initial = {field: getattr(person, field) for field in services.PERSON_FIELDS}
     initial["clan"] = person.clan.name if person.clan else ""
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST or None, initial=initial,
+                      clan_names=_clan_names(request.user, person.commune))
     if request.method == "POST" and form.is_valid():
         try:
             clan = services.clan_named(request.user, person.commune, form.cleaned_data["clan"])

@@ -108,6 +108,22 @@ def test_a_village_head_sees_the_clan_name_but_no_link_to_the_communes_clan_page
     assert client.get(_urls(nguyen)["detail"]).status_code == 404
 
 
+def test_the_person_form_offers_the_communes_clans_to_those_who_may_see_them(client, commune_officer, nguyen):
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.models import RoleAssignment
+
+    person = nguyen.members.first()
+    client.force_login(commune_officer)
+    form = client.get(reverse("people:person_edit", args=[person.pk])).text
+    assert 'list="clan-names"' in form and '<option value="Nguyễn">' in form
+    head = get_user_model().objects.create_user("truongthon2")
+    RoleAssignment.objects.create(user=head, role="village_head", unit=person.village)
+    client.force_login(head)
+    form = client.get(reverse("people:person_edit", args=[person.pk])).text
+    assert 'data-testid="person-form"' in form and "clan-names" not in form
+
+
 def test_viewer_above_sees_the_counts_but_not_who_belongs_to_the_clan(client, district_viewer, nguyen,
                                                                        neighbour_clan):
     client.force_login(district_viewer)
