@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyenhoc.settings")
 os.environ.setdefault("DEMO", "1")
 
-from scratch import best_of, peak_memory_mb, scratch_postgres  # noqa: E402 (beside this script)
+from scratch import best_of, peak_memory_mb, use_scratch_database  # noqa: E402 (beside this script)
 
 YEAR = 2026
 BATCH = 5_000
@@ -216,17 +216,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL scratch database")
     args = parser.parse_args()
 
-    drop = None
-    if args.database_url:
-        url, drop = scratch_postgres(args.database_url, args.keep, "bench_association")
-        os.environ["DATABASE_URL"] = url
-    else:
-        bench = Path(os.environ.get("VAR_DIR", ROOT / "var")) / "bench"
-        bench.mkdir(parents=True, exist_ok=True)
-        database = bench / "association.sqlite3"
-        if args.rebuild and database.exists():
-            database.unlink()
-        os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    drop = use_scratch_database(args.database_url, keep=args.keep, name="association", fresh=args.rebuild)
     import django
 
     django.setup()

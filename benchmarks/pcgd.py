@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyenhoc.settings")
 os.environ.setdefault("DEMO", "1")
 
-from scratch import best_of, peak_memory_mb, scratch_postgres  # noqa: E402 (beside this script)
+from scratch import best_of, peak_memory_mb, use_scratch_database  # noqa: E402 (beside this script)
 
 COMMUNES = ["24448", "24454", "24478", "24481", "24484"]  # the five 2025 communes of Krông Bông
 SPECIAL = "24484"  # flagged ĐBKK in the benchmark year (Xã Yang Mao)
@@ -249,14 +249,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL scratch database")
     args = parser.parse_args()
 
-    drop = None
-    if args.database_url:
-        url, drop = scratch_postgres(args.database_url, args.keep, "bench_pcgd")
-        os.environ["DATABASE_URL"] = url
-    else:
-        bench = Path(os.environ.get("VAR_DIR", ROOT / "var")) / "bench"
-        bench.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{bench / 'pcgd.sqlite3'}"
+    drop = use_scratch_database(args.database_url, keep=args.keep, name="pcgd")
     import django
 
     django.setup()

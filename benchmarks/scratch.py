@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def peak_memory_mb() -> float:
@@ -46,3 +50,23 @@ def best_of(runs: int, work: Callable[[], object]) -> tuple[float, float, object
         result = work()
         times.append(time.perf_counter() - started)
     return times[0], min(times), result
+
+
+def use_scratch_database(url: str | None, *, keep: bool, name: str, fresh: bool = False
+                         ) -> Callable[[], None] | None:
+    """Point DATABASE_URL at the benchmark's own database; return the PostgreSQL dropper, if any.
+
+    With ``url``, a scratch database ``<url's database>_bench_<name>`` on that server; otherwise
+    the SQLite file ``var/bench/<name>.sqlite3``, deleted first when ``fresh``.
+    """
+    if url:
+        scratch_url, drop = scratch_postgres(url, keep, f"bench_{name}")
+        os.environ["DATABASE_URL"] = scratch_url
+        return drop
+    bench = Path(os.environ.get("VAR_DIR", ROOT / "var")) / "bench"
+    bench.mkdir(parents=True, exist_ok=True)
+    database = bench / f"{name}.sqlite3"
+    if fresh:
+        database.unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    return None

@@ -24,6 +24,7 @@ import os
 import time
 import traceback
 from collections import Counter, deque
+from contextlib import suppress
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
@@ -101,11 +102,9 @@ class PageParser(HTMLParser):
             self._form = {"action": values.get("action") or "", "fields": {}}
         elif tag == "input" and values.get("type", "text") not in NOT_SENT:
             kind = values.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in values:
-                pass
-            elif kind in ("text", "search") and not values.get("value"):
+            if kind in ("text", "search") and not values.get("value"):
                 self._field(values.get("name"), SEARCH_TEXT)
-            else:
+            elif kind not in ("checkbox", "radio") or "checked" in values:  # an unticked box sends nothing
                 self._field(values.get("name"), values.get("value") or "")
         elif tag == "select":
             self._select = values.get("name")
@@ -324,10 +323,8 @@ def _starts(username: str | None) -> tuple[str, ...]:
     starts = ["/"]
     if username is None:
         for name in PUBLIC_START_PAGES:
-            try:
+            with suppress(NoReverseMatch):  # a module not installed
                 starts.append(reverse(name))
-            except NoReverseMatch:  # a module not installed
-                pass
     return tuple(starts)
 
 

@@ -8,15 +8,10 @@ from django.test import Client
 from apps.association import services
 from apps.association.models import Branch, Member
 from apps.association.tests.helpers import PERSON_CONSENT
+from apps.core.testing import client_for
 
 URL = "/api/v1/association"
 YEAR = 2026
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from apps.core import report_jobs
 from apps.core.errors import DomainError
 from apps.core.models import ReportJob
 from apps.core.tasks import run_report_job
+from apps.core.testing import client_for
 from apps.places.models import Unit
 
 KIND = "unit_card"
@@ -63,12 +64,6 @@ def unit_card_kind(monkeypatch, settings, tmp_path):
 @pytest.fixture
 def dang_kang(krong_bong) -> Unit:
     return krong_bong.new["24454"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def start(user, unit: Unit, django_capture_on_commit_callbacks, *, run: bool = True, **params) -> ReportJob:

@@ -7,17 +7,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from apps.core.testing import client_for
 from apps.fund import services, verify
 from apps.fund.models import Disbursement, DisbursementStatus, Donation, JournalEntry
 
 TODAY = timezone.localdate()
 Q3 = dt.date(TODAY.year - 1, 8, 15)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 A_GIFT = {"amount": 1000, "donor_name": "A"}

@@ -2,16 +2,11 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import AuditEntry
+from apps.core.testing import client_for
 from apps.organisations.models import Organisation
 from apps.organisations.services import create_organisation
 
 URL = "/api/v1/organisations"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client: Client, data: dict):

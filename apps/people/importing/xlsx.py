@@ -59,7 +59,9 @@ _ROW_TOKEN = re.compile(
 )
 _ROW_TOKEN_PARTS = _ROW_TOKEN.groups + 1  # what split gives per token: its groups, then what follows it
 _CACHE_SIZE = 100_000  # texts of numbers and dates kept, per kind
-# What a damaged package raises: zip and XML errors, missing or mistyped values and parts.
+# What a damaged package raises: zip and XML errors, missing or mistyped values and parts;
+# zipfile raises NotImplementedError for a compression method it lacks and RuntimeError for
+# an encrypted member.
 _DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, ET.ParseError, zlib.error, EOFError, OSError, KeyError,
             ValueError, IndexError, TypeError, NotImplementedError, RuntimeError)
 
@@ -163,15 +165,13 @@ def _typed_text(kind: str, value: str) -> str:
 
 
 def _iso_text(text: str) -> str:
-    """A cell of type d (§18.18.11): an ISO 8601 date, date and time, or time."""
-    try:
-        return cell_text(dt.datetime.fromisoformat(text))
-    except ValueError:
-        pass
-    try:
-        return str(dt.time.fromisoformat(text))
-    except ValueError:
-        return _text(text)
+    """A cell of type d (§18.18.11): an ISO 8601 date, date and time, or time; else the text as is."""
+    for parse, show in ((dt.datetime.fromisoformat, cell_text), (dt.time.fromisoformat, str)):
+        try:
+            return show(parse(text))
+        except ValueError:
+            continue
+    return _text(text)
 
 
 def format_kind(code: str) -> str | None:

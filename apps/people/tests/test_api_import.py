@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from apps.accounts.tokens import create_token
+from apps.core.testing import client_for
 from apps.people.models import ImportJob, Person
 
 URL = "/api/v1/imports"
@@ -18,12 +19,6 @@ DANG_KANG = "\n".join(line for line in SAMPLE.read_text(encoding="utf-8").splitl
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client: Client, text: str, on_commit, **fields):

@@ -2,16 +2,11 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import AuditEntry
+from apps.core.testing import client_for
 from apps.people import testing
 from apps.people.models import Clan, Household, Person, SurveyRecord
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def send(client: Client, method: str, url: str, data: dict):

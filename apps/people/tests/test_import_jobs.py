@@ -10,6 +10,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from apps.accounts.models import AuditEntry
+from apps.core.testing import client_for
 from apps.people import import_jobs
 from apps.people.models import ImportJob, Person
 
@@ -21,12 +22,6 @@ DANG_KANG_ROWS = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(client: Client, rows: list[str], django_capture_on_commit_callbacks, **fields):

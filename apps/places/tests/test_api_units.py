@@ -4,16 +4,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import AuditEntry
+from apps.core.testing import client_for
 from apps.places.models import Unit, UnitKind
 from apps.places.services import create_village
 
 URL = "/api/v1/units"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def codes(response) -> list[str]:

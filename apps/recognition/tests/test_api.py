@@ -8,6 +8,7 @@ import json
 import pytest
 from django.test import Client
 
+from apps.core.testing import client_for
 from apps.recognition import services
 from apps.recognition.models import Campaign, CriteriaSet, Registration
 from apps.recognition.tests.conftest import SMALL_SET, YEAR
@@ -15,12 +16,6 @@ from apps.recognition.tests.test_views_support import HEAD, family
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/recognition"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(client: Client, url: str, data: dict | None = None):

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from apps.core import report_jobs
 from apps.core.models import ReportJob
+from apps.core.testing import client_for
 from apps.recognition.tests.test_views_support import decided_campaign
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +36,6 @@ def decided(campaign, dang_kang, commune_officer, association_officer):
 @pytest.fixture
 def capture(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def export(client: Client, unit, fmt: str, capture, *, run: bool = True):

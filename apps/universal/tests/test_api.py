@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from apps.accounts.tokens import create_token
+from apps.core.testing import client_for
 from apps.universal.attestation import Entry, save_checklist
 from apps.universal.engine import compute_year, to_json
 from apps.universal.tests.test_views_support import (
@@ -22,12 +23,6 @@ def registry(krong_bong):
     build_hoa_son(krong_bong.new["24481"])
     build_legacy_2024(krong_bong)
     return krong_bong
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def codes(data: dict) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from apps.accounts.models import AuditEntry
 from apps.core import report_jobs
 from apps.core.models import ReportJob
+from apps.core.testing import client_for
 from apps.universal import views_reports
 from apps.universal.reports.pdf import render_pdf
 from apps.universal.tests.test_reports import cells, pdf_text
@@ -37,12 +38,6 @@ def registry(krong_bong):
     build_dang_kang(krong_bong.new["24454"])
     build_legacy_2024(krong_bong)
     return krong_bong
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def request_report(client: Client, unit, year: int, fmt: str, capture, *, run: bool = True, **params):
